@@ -1,0 +1,24 @@
+//! # domain — what Mostrador is about, without I/O
+//!
+//! Tour:
+//! - [`ids`]: newtypes for identifiers that cross the Mercado Libre boundary (`SellerId`,
+//!   `MeliUserId`, `QuestionId`, `ItemId`) and our own (`ConversationId`, `PersonId`).
+//! - [`site`]: Mercado Libre sites (MLA, MLB, …) with their currency and language.
+//! - [`conversation`]: the conversation/message model, the three categories and their states.
+//! - [`rules`]: the marketplace rules every outgoing text passes (one answer per question, length
+//!   limits). The same check serves humans and bots.
+//! - [`person`]: agents and their roles.
+//!
+//! Nothing here knows about HTTP or SQL: the `store` crate persists these types and the `app`
+//! crate moves them between Mercado Libre and people.
+
+pub mod conversation;
+pub mod ids;
+pub mod person;
+pub mod rules;
+pub mod site;
+
+pub use conversation::*;
+pub use ids::*;
+pub use person::*;
+pub use site::Site;

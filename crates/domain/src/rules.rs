@@ -1,0 +1,118 @@
+//! Marketplace rules enforced before anything is sent (SPEC §7). Violations carry a stable
+//! machine code and a sentence an agent can act on.
+
+use crate::conversation::{Category, Conversation};
+use serde::Serialize;
+
+/// `POST /answers` accepts at most this many characters.
+pub const ANSWER_MAX_CHARS: usize = 2000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum RuleViolation {
+    #[error("the answer is empty")]
+    Empty,
+    #[error("the answer has {len} characters; Mercado Libre accepts at most {limit}")]
+    TooLong { len: usize, limit: usize },
+    #[error("this question already has its answer; Mercado Libre allows one answer per question")]
+    AlreadyAnswered,
+    #[error("this conversation cannot be answered with a question answer")]
+    WrongChannel,
+}
+
+impl RuleViolation {
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleViolation::Empty => "empty",
+            RuleViolation::TooLong { .. } => "too_long",
+            RuleViolation::AlreadyAnswered => "already_answered",
+            RuleViolation::WrongChannel => "wrong_channel",
+        }
+    }
+}
+
+/// Counts characters the way Mercado Libre's limit does: Unicode scalar values, not bytes.
+pub fn char_len(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// Checks an answer to a pre-sale question and returns the text to send (trimmed).
+pub fn check_question_answer(conv: &Conversation, text: &str) -> Result<String, RuleViolation> {
+    if conv.category != Category::PreSaleQuestion {
+        return Err(RuleViolation::WrongChannel);
+    }
+    if conv.reply_locked {
+        return Err(RuleViolation::AlreadyAnswered);
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(RuleViolation::Empty);
+    }
+    let len = char_len(text);
+    if len > ANSWER_MAX_CHARS {
+        return Err(RuleViolation::TooLong {
+            len,
+            limit: ANSWER_MAX_CHARS,
+        });
+    }
+    Ok(text.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::conversation::ConversationStatus;
+    use crate::ids::*;
+    use chrono::Utc;
+
+    fn question() -> Conversation {
+        Conversation {
+            id: ConversationId(1),
+            seller_id: SellerId(1),
+            category: Category::PreSaleQuestion,
+            meli_ref: "1".into(),
+            status: ConversationStatus::Open,
+            meli_status: None,
+            buyer_id: MeliUserId(2),
+            item_id: None,
+            reply_locked: false,
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+            last_inbound_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn accepts_exactly_the_limit_counting_characters_not_bytes() {
+        let text = "ç".repeat(ANSWER_MAX_CHARS);
+        assert_eq!(check_question_answer(&question(), &text), Ok(text.clone()));
+        let over = format!("{text}a");
+        assert_eq!(
+            check_question_answer(&question(), &over),
+            Err(RuleViolation::TooLong {
+                len: 2001,
+                limit: 2000
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_empty_second_and_wrong_channel() {
+        assert_eq!(
+            check_question_answer(&question(), "  \n"),
+            Err(RuleViolation::Empty)
+        );
+        let mut locked = question();
+        locked.reply_locked = true;
+        assert_eq!(
+            check_question_answer(&locked, "hola"),
+            Err(RuleViolation::AlreadyAnswered)
+        );
+        let mut help = question();
+        help.category = Category::PostSaleHelp;
+        assert_eq!(
+            check_question_answer(&help, "hola"),
+            Err(RuleViolation::WrongChannel)
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! # store — the storage trait Mostrador runs on
+//!
+//! Tour:
+//! - [`Store`]: every read and write the app needs, as one async trait object (`Arc<dyn Store>`).
+//!   Writes that must happen together (a notification and its job; a reply, its lock and its
+//!   outbox job) are single methods, so each backend does them in one transaction.
+//! - [`model`]: the rows that are storage concerns rather than domain ones (jobs, notifications,
+//!   connections with sealed tokens, sessions, OAuth states).
+//! - [`conformance`]: the behaviour every backend must show; `store-sqlite` and `store-postgres`
+//!   run it through [`conformance_tests!`].
+//!
+//! Backends: `store-sqlite` (embedded default) and `store-postgres` (production). Each owns its
+//! migrations. Time is always passed in (`now`) so tests control it.
+
+pub mod conformance;
+pub mod model;
+
+pub use model::*;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::*;
+
+/// Errors a backend reports. `Conflict` is a business outcome (unique key, lost race) that
+/// callers handle; `Backend` is an infrastructure failure they retry or report.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found: {0}")]
+    NotFound(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Backend(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `postgres`, for logs and health output.
+    fn backend(&self) -> &'static str;
+
+    /// Cheap round trip used by `/healthz`.
+    async fn ping(&self) -> StoreResult<()>;
+
+    // ---- people and sessions ----
+    /// Fails with `Conflict` when the e-mail (case-insensitive) is taken.
+    async fn create_person(&self, new: NewPerson) -> StoreResult<Person>;
+    async fn person_by_email(&self, email: &str) -> StoreResult<Option<Person>>;
+    async fn person(&self, id: PersonId) -> StoreResult<Option<Person>>;
+    async fn count_people(&self) -> StoreResult<i64>;
+    /// Sessions are stored by the SHA-256 of their token, never the token itself.
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        person: PersonId,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The person of a live (unexpired at `now`) session.
+    async fn session_person(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Person>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    // ---- connected Mercado Libre stores ----
+    /// Inserts or updates by seller id; tokens replace the old ones and health becomes `connected`.
+    async fn upsert_connection(&self, new: NewConnection) -> StoreResult<Connection>;
+    async fn connection(&self, seller: SellerId) -> StoreResult<Option<Connection>>;
+    async fn connections(&self) -> StoreResult<Vec<Connection>>;
+    /// Replaces the token pair (after a refresh). `NotFound` if the store is unknown.
+    async fn save_tokens(&self, seller: SellerId, tokens: &SealedTokens) -> StoreResult<()>;
+    async fn set_connection_health(
+        &self,
+        seller: SellerId,
+        health: ConnectionHealth,
+        detail: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Takes the per-store refresh lock if free or expired at `now`; true when taken by `holder`.
+    /// Refresh tokens are single-use, so only the holder may spend one.
+    async fn try_lock_refresh(
+        &self,
+        seller: SellerId,
+        holder: &str,
+        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    async fn unlock_refresh(&self, seller: SellerId, holder: &str) -> StoreResult<()>;
+
+    // ---- OAuth round trips ----
+    async fn put_oauth_state(&self, state: &OAuthState) -> StoreResult<()>;
+    /// Returns and deletes the state, if it exists and has not expired at `now`. Single use.
+    async fn take_oauth_state(
+        &self,
+        state: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<OAuthState>>;
+
+    // ---- notification intake ----
+    /// Stores the notification and (if given) enqueues its job, in one transaction. A notification
+    /// whose dedup key was already recorded only counts the extra delivery.
+    async fn record_notification(
+        &self,
+        n: NewNotification,
+        job: Option<NewJob>,
+    ) -> StoreResult<RecordOutcome>;
+    /// Newest first.
+    async fn recent_notifications(&self, limit: i64) -> StoreResult<Vec<NotificationRecord>>;
+
+    // ---- job queue ----
+    /// `None` when a live (queued or running) job already has the same dedup key.
+    async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>>;
+    /// Leases the next due job (queued and `run_at <= now`, or running with an expired lease)
+    /// until `lease_until`, incrementing its attempts. Concurrent callers never get the same job.
+    async fn claim_job(
+        &self,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+    ) -> StoreResult<Option<Job>>;
+    async fn complete_job(&self, id: JobId) -> StoreResult<()>;
+    /// Back to the queue for another attempt at `run_at`.
+    async fn retry_job(&self, id: JobId, error: &str, run_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Dead letter: kept with its reason, never run again.
+    async fn bury_job(&self, id: JobId, error: &str) -> StoreResult<()>;
+    async fn job(&self, id: JobId) -> StoreResult<Option<Job>>;
+    async fn job_counts(&self) -> StoreResult<JobCounts>;
+    /// The earliest `run_at` among queued jobs, so an idle worker knows how long to sleep.
+    async fn next_job_due(&self) -> StoreResult<Option<DateTime<Utc>>>;
+
+    // ---- cached Mercado Libre context ----
+    async fn upsert_listing(&self, listing: &Listing) -> StoreResult<()>;
+    async fn listing(&self, id: &ItemId) -> StoreResult<Option<Listing>>;
+    async fn upsert_contact(&self, contact: &Contact) -> StoreResult<()>;
+    async fn contact(&self, seller: SellerId, user: MeliUserId) -> StoreResult<Option<Contact>>;
+
+    // ---- conversations ----
+    /// Inserts or updates by (seller, category, meli_ref). `reply_locked` only ever goes from
+    /// false to true here; `last_inbound_at` keeps the later value.
+    async fn upsert_conversation(&self, c: UpsertConversation) -> StoreResult<Conversation>;
+    /// Adds a message unless the conversation already has one with the same `meli_ref`; returns
+    /// the stored message and whether it was inserted now.
+    async fn add_message(&self, m: NewMessage) -> StoreResult<(Message, bool)>;
+    async fn conversations(
+        &self,
+        filter: &ConversationFilter,
+    ) -> StoreResult<Vec<ConversationSummary>>;
+    async fn conversation(&self, id: ConversationId) -> StoreResult<Option<Conversation>>;
+    async fn conversation_by_ref(
+        &self,
+        seller: SellerId,
+        category: Category,
+        meli_ref: &str,
+    ) -> StoreResult<Option<Conversation>>;
+    /// Oldest first.
+    async fn messages(&self, conversation: ConversationId) -> StoreResult<Vec<Message>>;
+    async fn message(&self, id: MessageId) -> StoreResult<Option<Message>>;
+    /// In one transaction: locks the conversation's reply box (failing with `Conflict` if it was
+    /// already locked), stores the outgoing message as pending, and enqueues its outbox job. The
+    /// job's payload gets `"message_id"` set to the new message's id.
+    async fn queue_locked_reply(
+        &self,
+        conversation: ConversationId,
+        message: NewMessage,
+        job: NewJob,
+    ) -> StoreResult<(Message, JobId)>;
+    async fn mark_message_sent(&self, id: MessageId, sent_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Records a terminal delivery failure; `unlock_reply` reopens the reply box (the answer
+    /// never reached Mercado Libre, so the one allowed answer is still unused).
+    async fn mark_message_failed(
+        &self,
+        id: MessageId,
+        error: &str,
+        unlock_reply: bool,
+    ) -> StoreResult<()>;
+    /// Sets the conversation's status words (e.g. after the question is seen ANSWERED).
+    async fn set_conversation_status(
+        &self,
+        id: ConversationId,
+        status: ConversationStatus,
+        meli_status: Option<&str>,
+    ) -> StoreResult<()>;
+}

@@ -1,0 +1,251 @@
+//! Rows that belong to storage and plumbing rather than to the domain.
+
+use chrono::{DateTime, Utc};
+use domain::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone)]
+pub struct NewPerson {
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+/// Health of a store's link to Mercado Libre.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectionHealth {
+    Connected,
+    /// The refresh token was refused for good: an admin must connect the store again.
+    NeedsReauth,
+    Disconnected,
+}
+
+impl ConnectionHealth {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionHealth::Connected => "connected",
+            ConnectionHealth::NeedsReauth => "needs_reauth",
+            ConnectionHealth::Disconnected => "disconnected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Connected, Self::NeedsReauth, Self::Disconnected]
+            .into_iter()
+            .find(|h| h.as_str() == s)
+    }
+}
+
+/// Encrypted token pair (the app seals and opens them; the store only keeps bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedTokens {
+    pub access: Vec<u8>,
+    pub refresh: Vec<u8>,
+    pub access_expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewConnection {
+    pub seller_id: SellerId,
+    pub site_id: String,
+    pub nickname: String,
+    pub currency_id: String,
+    pub tokens: SealedTokens,
+}
+
+/// A connected Mercado Libre store.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    pub seller_id: SellerId,
+    pub site_id: String,
+    pub nickname: String,
+    pub currency_id: String,
+    /// `None` after disconnecting.
+    pub tokens: Option<SealedTokens>,
+    pub health: ConnectionHealth,
+    pub health_detail: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// The data we must find again when Mercado Libre redirects back to us.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OAuthState {
+    pub state: String,
+    pub pkce_verifier: String,
+    pub site_id: String,
+    pub created_by: Option<PersonId>,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotificationState {
+    /// A job was enqueued for it.
+    Queued,
+    /// Recorded and deliberately not processed (unknown seller/application, topic we don't handle).
+    Ignored,
+}
+
+impl NotificationState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotificationState::Queued => "queued",
+            NotificationState::Ignored => "ignored",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Queued, Self::Ignored]
+            .into_iter()
+            .find(|h| h.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewNotification {
+    /// `_id` when Mercado Libre sent one, else topic+resource+user+sent.
+    pub dedup_key: String,
+    pub topic: String,
+    pub resource: String,
+    pub user_id: i64,
+    pub application_id: Option<i64>,
+    /// The body as received, for support and replay.
+    pub raw: serde_json::Value,
+    pub state: NotificationState,
+    pub ignore_reason: Option<String>,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordOutcome {
+    Recorded {
+        notification_id: i64,
+        job_id: Option<JobId>,
+    },
+    /// Same dedup key seen before: delivery counted, nothing enqueued.
+    Duplicate { notification_id: i64 },
+}
+
+#[derive(Debug, Clone)]
+pub struct NotificationRecord {
+    pub id: i64,
+    pub dedup_key: String,
+    pub topic: String,
+    pub resource: String,
+    pub user_id: i64,
+    pub application_id: Option<i64>,
+    pub raw: serde_json::Value,
+    pub state: NotificationState,
+    pub ignore_reason: Option<String>,
+    pub deliveries: i64,
+    pub received_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    /// Stable job-kind name, e.g. `meli.fetch_question`, `meli.post_answer`.
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub dedup_key: Option<String>,
+    pub run_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    Queued,
+    Running,
+    Done,
+    Dead,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Dead => "dead",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Queued, Self::Running, Self::Done, Self::Dead]
+            .into_iter()
+            .find(|h| h.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: JobId,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub dedup_key: Option<String>,
+    pub state: JobState,
+    /// Attempts started so far, this one included once claimed.
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub run_at: DateTime<Utc>,
+    pub lease_until: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct JobCounts {
+    pub queued: i64,
+    pub running: i64,
+    pub done: i64,
+    pub dead: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct UpsertConversation {
+    pub seller_id: SellerId,
+    pub category: Category,
+    pub meli_ref: String,
+    pub buyer_id: MeliUserId,
+    pub item_id: Option<ItemId>,
+    pub status: ConversationStatus,
+    pub meli_status: Option<String>,
+    pub reply_locked: bool,
+    pub last_inbound_at: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub conversation_id: ConversationId,
+    pub meli_ref: String,
+    pub direction: Direction,
+    pub author: Author,
+    pub author_person_id: Option<PersonId>,
+    pub text: String,
+    pub delivery: DeliveryStatus,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ConversationFilter {
+    pub seller_id: Option<SellerId>,
+    pub category: Option<Category>,
+    pub status: Option<ConversationStatus>,
+    /// Defaults to 100 when `None`.
+    pub limit: Option<i64>,
+}
+
+/// A conversation with what the inbox list shows beside it. Ordered by `last_inbound_at` desc.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConversationSummary {
+    #[serde(flatten)]
+    pub conversation: Conversation,
+    pub store_nickname: Option<String>,
+    pub buyer_nickname: Option<String>,
+    pub item_title: Option<String>,
+    pub item_thumbnail: Option<String>,
+    /// The newest message's text.
+    pub last_text: Option<String>,
+}
