@@ -1,1 +1,295 @@
-//! meli-sim
+//! # meli-sim — a faithful Mercado Libre simulator
+//!
+//! An axum server that speaks the parts of the Mercado Libre API a customer-service connector
+//! uses, with the same paths, JSON shapes, status codes and error bodies as the real API (see
+//! `shared/meli-api.md`). It is the independent reference the `meli` client is tested against,
+//! so it deliberately does not depend on that crate.
+//!
+//! ## Tour
+//! - [`config`]: [`SimConfig`] (the registered app: id, secret, redirect URIs, callback URL,
+//!   token lifetime, time scale, seed) and [`Faults`].
+//! - [`seed`]: deterministic sellers (MLA `TIENDA_PAMPA`, MLB `LOJA_PAULISTA`, MLM
+//!   `TIENDA_ANAHUAC`), 8 buyers (one id above 2^53), 22 listings in the site's language, a few
+//!   pre-existing questions, and [`sample_questions`] for simulated buyers.
+//! - `state`: the shared state behind one mutex.
+//! - `oauth`: the per-site authorization page, the consent POST and `POST /oauth/token`
+//!   (authorization code + PKCE, rotating single-use refresh tokens).
+//! - `handlers`: `/users`, `/items`, `/questions`, `/answers`, `/missed_feeds`, plus the
+//!   access-token extractor and the fault-injection middleware.
+//! - [`notify`]: notification delivery with Mercado Libre's retry rules and `/missed_feeds`.
+//! - `control`: the simulator's own `/_sim` API (ask a question, set the callback URL, faults,
+//!   delivery log, placeholder pictures).
+//! - [`errors`]: error bodies (`{"message","error","status","cause"}` and the OAuth variant).
+//!
+//! ## Use
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let cfg = meli_sim::SimConfig {
+//!     redirect_uris: vec!["http://127.0.0.1:9/callback".into()],
+//!     ..Default::default()
+//! };
+//! let sim = meli_sim::spawn(cfg, listener).await?;
+//! let seller = &sim.sellers()[0];
+//! let item = &sim.items_of(seller.id)[0];
+//! let _question_id = sim.ask_question(item, None, "¿Tenés stock?").await;
+//! sim.shutdown();
+//! # Ok(()) }
+//! ```
+
+#![recursion_limit = "256"]
+
+pub mod config;
+mod control;
+pub mod errors;
+mod handlers;
+pub mod notify;
+mod oauth;
+pub mod seed;
+mod state;
+
+use std::collections::{BTreeMap, HashMap};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use axum::Router;
+use axum::routing::{get, post};
+use chrono::{TimeDelta, Utc};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+use tokio::sync::watch;
+
+pub use config::{Faults, SimConfig};
+pub use errors::SimError;
+pub use seed::{Lang, SeededBuyer, SeededSeller, sample_questions};
+pub use state::DeliveryRecord;
+
+use state::{Answer, AppState, Inner, Shared};
+
+/// Starts the simulator on `listener` in a background task.
+pub async fn spawn(
+    cfg: SimConfig,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<SimHandle> {
+    let mut addr = listener.local_addr()?;
+    if addr.ip().is_unspecified() {
+        addr = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port());
+    }
+    let base_url = format!("http://{addr}");
+    let mut rng = StdRng::seed_from_u64(cfg.seed);
+    let seed = seed::build(&mut rng, &base_url);
+    let next_question_id = 13_000_000_000 + rng.random_range(0..1_000_000_000);
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(std::io::Error::other)?;
+    let (shutdown, mut stop) = watch::channel(false);
+    let shared = Arc::new(Shared {
+        base_url,
+        seed,
+        inner: Mutex::new(Inner {
+            rng,
+            questions: BTreeMap::new(),
+            next_question_id,
+            auth_codes: HashMap::new(),
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            notification_url: cfg.notification_url.clone(),
+            faults: Faults::default(),
+            deliveries: Vec::new(),
+            missed: Vec::new(),
+        }),
+        cfg,
+        http,
+        shutdown,
+    });
+    seed_questions(&shared);
+    let app = router(shared.clone());
+    tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|s| *s).await;
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(stopped)
+            .await
+        {
+            tracing::error!(error = %e, "meli-sim server stopped");
+        }
+    });
+    Ok(SimHandle { shared })
+}
+
+fn router(shared: AppState) -> Router {
+    let api = Router::new()
+        .route("/oauth/token", post(oauth::token))
+        .route("/users/me", get(handlers::users::me))
+        .route("/users/{id}", get(handlers::users::by_id))
+        .route("/items", get(handlers::items::multiget))
+        .route("/items/{id}", get(handlers::items::by_id))
+        .route("/questions/search", get(handlers::questions::search))
+        .route("/questions/{id}", get(handlers::questions::by_id))
+        .route("/answers", post(handlers::questions::answer))
+        .route("/missed_feeds", get(handlers::feeds::missed_feeds))
+        .route_layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            handlers::inject_faults,
+        ));
+    Router::new()
+        .merge(api)
+        .route(
+            "/auth/{site}/authorization",
+            get(oauth::authorization_page).post(oauth::authorization_approve),
+        )
+        .nest("/_sim", control::router())
+        .fallback(handlers::not_found)
+        .with_state(shared)
+}
+
+/// A few pre-existing questions per seller: one answered, two waiting.
+fn seed_questions(shared: &AppState) {
+    let now = Utc::now();
+    for seller in &shared.seed.sellers {
+        let lang = Lang::for_site(seller.site_id);
+        let questions = sample_questions(lang);
+        let items: Vec<&str> = shared
+            .seed
+            .items
+            .iter()
+            .filter(|i| i.seller_id == seller.id)
+            .map(|i| i.id.as_str())
+            .take(3)
+            .collect();
+        for (n, item) in items.iter().enumerate() {
+            let text = questions.get(n * 3).copied().unwrap_or("?");
+            let created = now - TimeDelta::hours(26 - 9 * n as i64);
+            let Ok(q) = shared.insert_question(item, None, text, created) else {
+                continue;
+            };
+            if n == 0 {
+                let reply = match lang {
+                    Lang::Es => {
+                        "¡Hola! Sí, tenemos stock disponible para envío inmediato. ¡Saludos!"
+                    }
+                    Lang::Pt => "Olá! Sim, temos em estoque para envio imediato. Abraços!",
+                };
+                let answered_at = created + TimeDelta::minutes(42);
+                if let Some(stored) = shared.lock().questions.get_mut(&q.id) {
+                    stored.status = "ANSWERED";
+                    stored.last_updated = answered_at;
+                    stored.answer = Some(Answer {
+                        text: reply.to_owned(),
+                        status: "ACTIVE",
+                        date_created: answered_at,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// Handle on a running simulator. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct SimHandle {
+    shared: AppState,
+}
+
+impl SimHandle {
+    /// The API base URL, e.g. `http://127.0.0.1:41234`.
+    pub fn base_url(&self) -> String {
+        self.shared.base_url.clone()
+    }
+
+    /// The authorization host template, `http://127.0.0.1:PORT/auth/{site}`; the client replaces
+    /// `{site}` with the site id (e.g. `MLA`) and appends `/authorization`.
+    pub fn auth_host_template(&self) -> String {
+        format!("{}/auth/{{site}}", self.shared.base_url)
+    }
+
+    /// Seeded sellers.
+    pub fn sellers(&self) -> Vec<SeededSeller> {
+        self.shared
+            .seed
+            .sellers
+            .iter()
+            .map(|u| SeededSeller {
+                id: u.id,
+                nickname: u.nickname.clone(),
+                site_id: u.site_id.to_owned(),
+                currency_id: seed::site(u.site_id)
+                    .map_or("", |s| s.currency_id)
+                    .to_owned(),
+            })
+            .collect()
+    }
+
+    /// Seeded buyers.
+    pub fn buyers(&self) -> Vec<SeededBuyer> {
+        self.shared
+            .seed
+            .buyers
+            .iter()
+            .map(|u| SeededBuyer {
+                id: u.id,
+                nickname: u.nickname.clone(),
+                site_id: u.site_id.to_owned(),
+            })
+            .collect()
+    }
+
+    /// Ids of a seller's listings (empty for an unknown seller).
+    pub fn items_of(&self, seller_id: i64) -> Vec<String> {
+        self.shared
+            .seed
+            .items
+            .iter()
+            .filter(|i| i.seller_id == seller_id)
+            .map(|i| i.id.clone())
+            .collect()
+    }
+
+    /// A buyer (a seeded one of the item's site when `buyer_id` is `None`) asks a question:
+    /// stores it UNANSWERED and schedules the `questions` notification. Returns its id.
+    pub async fn ask_question(
+        &self,
+        item_id: &str,
+        buyer_id: Option<i64>,
+        text: &str,
+    ) -> Result<i64, SimError> {
+        control::ask(&self.shared, item_id, buyer_id, text)
+    }
+
+    /// The question as `GET /questions/{id}?api_version=4` returns it.
+    pub async fn question_json(&self, id: i64) -> Option<Value> {
+        self.shared
+            .lock()
+            .questions
+            .get(&id)
+            .map(handlers::questions::by_id_json)
+    }
+
+    /// Sets (or clears) the application's notification callback URL.
+    pub async fn set_notification_url(&self, url: Option<String>) {
+        self.shared.lock().notification_url = url;
+    }
+
+    /// Every notification POST attempt so far, in order.
+    pub async fn deliveries(&self) -> Vec<DeliveryRecord> {
+        self.shared.lock().deliveries.clone()
+    }
+
+    /// Replaces the fault-injection settings.
+    pub async fn set_faults(&self, faults: Faults) {
+        self.shared.lock().faults = faults;
+    }
+
+    /// Makes every access token issued so far expired (refresh tokens stay valid).
+    pub async fn expire_access_tokens(&self) {
+        control::expire_tokens(&self.shared);
+    }
+
+    /// Stops the server and pending notification deliveries.
+    pub fn shutdown(&self) {
+        let _ = self.shared.shutdown.send(true);
+    }
+}

@@ -1,0 +1,122 @@
+//! Mercado Libre resource routes, one module per resource, plus what they share: the
+//! access-token extractor and the fault-injection middleware.
+
+pub(crate) mod feeds;
+pub(crate) mod items;
+pub(crate) mod questions;
+pub(crate) mod users;
+
+use std::time::Duration;
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use rand::Rng;
+use tokio::time::Instant;
+
+use crate::errors::ApiError;
+use crate::state::AppState;
+
+/// The user owning the request's access token, if the request carried one.
+///
+/// A token comes from `Authorization: Bearer …` or the legacy `access_token` query parameter.
+/// A token that is present but unknown or expired is rejected with 401 even on public routes,
+/// as Mercado Libre does.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Caller(pub Option<i64>);
+
+impl Caller {
+    /// The caller's user id, or 401 `invalid_token` when the request carried no token.
+    pub fn required(self) -> Result<i64, ApiError> {
+        self.0.ok_or_else(ApiError::invalid_token)
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).or_else(|| query_token(parts));
+        let Some(token) = token else {
+            return Ok(Caller(None));
+        };
+        let inner = state.lock();
+        match inner.access_tokens.get(&token) {
+            Some(t) if t.expires_at > Instant::now() => Ok(Caller(Some(t.user_id))),
+            _ => Err(ApiError::invalid_token()),
+        }
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<String> {
+    let value = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_owned())
+        .filter(|t| !t.is_empty())
+}
+
+fn query_token(parts: &Parts) -> Option<String> {
+    let query = parts.uri.query()?;
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "access_token")
+        .map(|(_, v)| v.into_owned())
+        .filter(|t| !t.is_empty())
+}
+
+/// Parses the query string into pairs (repeated keys keep the last value).
+pub(crate) fn query_map(query: Option<&str>) -> std::collections::HashMap<String, String> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .into_owned()
+        .collect()
+}
+
+/// Fault injection for the API routes: latency, then a 429 or a 500 by the configured odds.
+pub(crate) async fn inject_faults(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (latency, throttle, fail) = {
+        let mut inner = state.lock();
+        let faults = inner.faults.clone();
+        let throttle = faults.rate_limit_429 > 0.0
+            && inner.rng.random_bool(faults.rate_limit_429.clamp(0.0, 1.0));
+        let fail = !throttle
+            && faults.fail_rate_5xx > 0.0
+            && inner.rng.random_bool(faults.fail_rate_5xx.clamp(0.0, 1.0));
+        (faults.latency, throttle, fail)
+    };
+    if latency > Duration::ZERO {
+        tokio::time::sleep(latency).await;
+    }
+    if throttle {
+        return ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_requests",
+            "Too Many Requests",
+        )
+        .into_response();
+    }
+    if fail {
+        return ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            "Internal Server Error",
+        )
+        .into_response();
+    }
+    next.run(req).await
+}
+
+/// Any route the simulator does not know.
+pub(crate) async fn not_found() -> ApiError {
+    ApiError::not_found("resource not found")
+}
