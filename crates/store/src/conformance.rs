@@ -1,2 +1,1465 @@
 //! The behaviour every backend must show. Each `pub async fn` is one case; backends run them all
 //! through [`crate::conformance_tests!`] with a fresh, empty store per case.
+//!
+//! Cases pass times in explicitly (whole seconds from a fixed instant), so no case depends on
+//! the wall clock or on sub-microsecond precision a database would round away.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use crate::*;
+use chrono::{Duration, TimeZone};
+use rust_decimal::Decimal;
+use serde_json::json;
+use std::collections::HashSet;
+use std::str::FromStr;
+
+/// Above 2^53: a Mercado Libre id that a float (or a JSON number in JavaScript) would corrupt.
+pub const BIG_ID: i64 = 9_007_199_254_740_993;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap()
+}
+
+fn at(secs: i64) -> DateTime<Utc> {
+    t0() + Duration::seconds(secs)
+}
+
+fn new_person(email: &str) -> NewPerson {
+    NewPerson {
+        email: email.to_string(),
+        name: "Ana".to_string(),
+        role: Role::Agent,
+        password_hash: "$argon2id$v=19$fake".to_string(),
+    }
+}
+
+fn tokens(tag: &str, expires: DateTime<Utc>) -> SealedTokens {
+    SealedTokens {
+        access: format!("access-{tag}").into_bytes(),
+        refresh: vec![0, 255, 1, 254, tag.len() as u8],
+        access_expires_at: expires,
+    }
+}
+
+fn new_connection(seller: i64, nickname: &str) -> NewConnection {
+    NewConnection {
+        seller_id: SellerId(seller),
+        site_id: "MLB".to_string(),
+        nickname: nickname.to_string(),
+        currency_id: "BRL".to_string(),
+        tokens: tokens("one", at(3600)),
+    }
+}
+
+fn job(kind: &str, dedup: Option<&str>, run_at: DateTime<Utc>) -> NewJob {
+    NewJob {
+        kind: kind.to_string(),
+        payload: json!({ "kind": kind, "big": BIG_ID }),
+        dedup_key: dedup.map(str::to_string),
+        run_at,
+    }
+}
+
+fn notification(dedup: &str) -> NewNotification {
+    NewNotification {
+        dedup_key: dedup.to_string(),
+        topic: "questions".to_string(),
+        resource: "/questions/123".to_string(),
+        user_id: BIG_ID,
+        application_id: Some(42),
+        raw: json!({ "_id": dedup, "topic": "questions", "user_id": BIG_ID }),
+        state: NotificationState::Queued,
+        ignore_reason: None,
+        received_at: t0(),
+    }
+}
+
+fn upsert(seller: i64, meli_ref: &str, last_inbound: DateTime<Utc>) -> UpsertConversation {
+    UpsertConversation {
+        seller_id: SellerId(seller),
+        category: Category::PreSaleQuestion,
+        meli_ref: meli_ref.to_string(),
+        buyer_id: MeliUserId(BIG_ID),
+        item_id: Some(ItemId("MLB123".to_string())),
+        status: ConversationStatus::Open,
+        meli_status: Some("UNANSWERED".to_string()),
+        reply_locked: false,
+        last_inbound_at: last_inbound,
+        now: last_inbound,
+    }
+}
+
+fn inbound(
+    conversation: ConversationId,
+    meli_ref: &str,
+    text: &str,
+    at: DateTime<Utc>,
+) -> NewMessage {
+    NewMessage {
+        conversation_id: conversation,
+        meli_ref: meli_ref.to_string(),
+        direction: Direction::Inbound,
+        author: Author::Buyer,
+        author_person_id: None,
+        text: text.to_string(),
+        delivery: DeliveryStatus::Received,
+        created_at: at,
+        sent_at: None,
+    }
+}
+
+fn answer(conversation: ConversationId, meli_ref: &str, at: DateTime<Utc>) -> NewMessage {
+    NewMessage {
+        conversation_id: conversation,
+        meli_ref: meli_ref.to_string(),
+        direction: Direction::Outbound,
+        author: Author::Agent,
+        author_person_id: None,
+        text: "Sí, tenemos stock.".to_string(),
+        delivery: DeliveryStatus::Pending,
+        created_at: at,
+        sent_at: None,
+    }
+}
+
+fn is_conflict<T: std::fmt::Debug>(r: &StoreResult<T>) -> bool {
+    matches!(r, Err(StoreError::Conflict(_)))
+}
+
+fn is_not_found<T: std::fmt::Debug>(r: &StoreResult<T>) -> bool {
+    matches!(r, Err(StoreError::NotFound(_)))
+}
+
+// ---- basics ----
+
+pub async fn ping_and_backend_name(store: &dyn Store) {
+    store.ping().await.unwrap();
+    assert!(["sqlite", "postgres"].contains(&store.backend()));
+}
+
+// ---- people and sessions ----
+
+pub async fn people_email_is_unique_case_insensitively(store: &dyn Store) {
+    assert_eq!(store.count_people().await.unwrap(), 0);
+    let ana = store
+        .create_person(new_person("Ana.Ñandú@Example.com"))
+        .await
+        .unwrap();
+    assert_eq!(
+        ana.email, "Ana.Ñandú@Example.com",
+        "the e-mail is kept as typed"
+    );
+    assert_eq!(ana.role, Role::Agent);
+
+    let again = store
+        .create_person(new_person("ana.ñANDÚ@example.COM"))
+        .await;
+    assert!(
+        is_conflict(&again),
+        "same e-mail in other case must conflict: {again:?}"
+    );
+
+    let found = store
+        .person_by_email("ANA.ñandú@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found, ana);
+    assert_eq!(store.person(ana.id).await.unwrap().unwrap(), ana);
+    assert!(
+        store
+            .person_by_email("bob@example.com")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .person(PersonId(ana.id.0 + 1000))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let mut admin = new_person("bob@example.com");
+    admin.role = Role::Admin;
+    let bob = store.create_person(admin).await.unwrap();
+    assert_ne!(bob.id, ana.id);
+    assert_eq!(bob.role, Role::Admin);
+    assert_eq!(store.count_people().await.unwrap(), 2);
+}
+
+pub async fn sessions_expire_and_can_be_deleted(store: &dyn Store) {
+    let ana = store
+        .create_person(new_person("ana@example.com"))
+        .await
+        .unwrap();
+    store
+        .create_session("hash-1", ana.id, at(60))
+        .await
+        .unwrap();
+    store
+        .create_session("hash-2", ana.id, at(60))
+        .await
+        .unwrap();
+
+    assert_eq!(
+        store.session_person("hash-1", at(0)).await.unwrap(),
+        Some(ana.clone())
+    );
+    assert_eq!(
+        store.session_person("hash-1", at(59)).await.unwrap(),
+        Some(ana.clone())
+    );
+    assert_eq!(
+        store.session_person("hash-1", at(60)).await.unwrap(),
+        None,
+        "expired at its instant"
+    );
+    assert_eq!(store.session_person("nope", at(0)).await.unwrap(), None);
+
+    store.delete_session("hash-2").await.unwrap();
+    assert_eq!(store.session_person("hash-2", at(0)).await.unwrap(), None);
+    store.delete_session("hash-2").await.unwrap(); // idempotent
+
+    let orphan = store
+        .create_session("hash-3", PersonId(ana.id.0 + 1000), at(60))
+        .await;
+    assert!(orphan.is_err(), "a session needs an existing person");
+}
+
+// ---- connections ----
+
+pub async fn connection_upsert_tokens_and_health(store: &dyn Store) {
+    let seller = BIG_ID;
+    let created = store
+        .upsert_connection(new_connection(seller, "LOJA_UM"))
+        .await
+        .unwrap();
+    assert_eq!(created.seller_id, SellerId(seller));
+    assert_eq!(created.nickname, "LOJA_UM");
+    assert_eq!(created.health, ConnectionHealth::Connected);
+    assert_eq!(created.tokens, Some(tokens("one", at(3600))));
+
+    store
+        .set_connection_health(
+            SellerId(seller),
+            ConnectionHealth::NeedsReauth,
+            Some("invalid_grant"),
+        )
+        .await
+        .unwrap();
+    let sick = store.connection(SellerId(seller)).await.unwrap().unwrap();
+    assert_eq!(sick.health, ConnectionHealth::NeedsReauth);
+    assert_eq!(sick.health_detail.as_deref(), Some("invalid_grant"));
+    assert!(
+        sick.tokens.is_some(),
+        "needing re-authorization keeps what we have"
+    );
+
+    store
+        .save_tokens(SellerId(seller), &tokens("two", at(7200)))
+        .await
+        .unwrap();
+    let refreshed = store.connection(SellerId(seller)).await.unwrap().unwrap();
+    assert_eq!(refreshed.tokens, Some(tokens("two", at(7200))));
+
+    // Connecting again replaces tokens and heals the connection; one row per seller.
+    let mut again = new_connection(seller, "LOJA_UM_NOVO");
+    again.tokens = tokens("three", at(9000));
+    let healed = store.upsert_connection(again).await.unwrap();
+    assert_eq!(healed.health, ConnectionHealth::Connected);
+    assert_eq!(healed.health_detail, None);
+    assert_eq!(healed.nickname, "LOJA_UM_NOVO");
+    assert_eq!(healed.tokens, Some(tokens("three", at(9000))));
+    assert_eq!(healed.created_at, created.created_at);
+
+    store
+        .upsert_connection(new_connection(7, "OTRA"))
+        .await
+        .unwrap();
+    let all = store.connections().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().any(|c| c.seller_id == SellerId(7)));
+
+    // Disconnecting deletes the tokens (SPEC §1) but keeps the store.
+    store
+        .set_connection_health(SellerId(7), ConnectionHealth::Disconnected, None)
+        .await
+        .unwrap();
+    let gone = store.connection(SellerId(7)).await.unwrap().unwrap();
+    assert_eq!(gone.health, ConnectionHealth::Disconnected);
+    assert_eq!(gone.tokens, None);
+
+    assert!(store.connection(SellerId(8)).await.unwrap().is_none());
+    assert!(is_not_found(
+        &store.save_tokens(SellerId(8), &tokens("x", at(1))).await
+    ));
+    assert!(is_not_found(
+        &store
+            .set_connection_health(SellerId(8), ConnectionHealth::Connected, None)
+            .await
+    ));
+}
+
+pub async fn refresh_lock_is_exclusive_and_expires(store: &dyn Store) {
+    let seller = SellerId(BIG_ID);
+    store
+        .upsert_connection(new_connection(BIG_ID, "LOJA"))
+        .await
+        .unwrap();
+
+    assert!(
+        store
+            .try_lock_refresh(seller, "worker-a", at(30), at(0))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .try_lock_refresh(seller, "worker-b", at(40), at(10))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .try_lock_refresh(seller, "worker-a", at(50), at(10))
+            .await
+            .unwrap(),
+        "the holder may extend its own lock"
+    );
+    // Unlocking by someone else is a no-op.
+    store.unlock_refresh(seller, "worker-b").await.unwrap();
+    assert!(
+        !store
+            .try_lock_refresh(seller, "worker-b", at(60), at(20))
+            .await
+            .unwrap()
+    );
+
+    // Expired at `now`: free for anyone.
+    assert!(
+        store
+            .try_lock_refresh(seller, "worker-b", at(120), at(50))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .try_lock_refresh(seller, "worker-a", at(130), at(60))
+            .await
+            .unwrap()
+    );
+
+    store.unlock_refresh(seller, "worker-b").await.unwrap();
+    assert!(
+        store
+            .try_lock_refresh(seller, "worker-a", at(130), at(61))
+            .await
+            .unwrap()
+    );
+
+    // Locks are per store.
+    store
+        .upsert_connection(new_connection(7, "OTRA"))
+        .await
+        .unwrap();
+    assert!(
+        store
+            .try_lock_refresh(SellerId(7), "worker-b", at(130), at(61))
+            .await
+            .unwrap()
+    );
+    assert!(is_not_found(
+        &store.try_lock_refresh(SellerId(8), "w", at(1), at(0)).await
+    ));
+}
+
+pub async fn refresh_lock_concurrent_takers_get_one_winner(store: &dyn Store) {
+    let seller = SellerId(BIG_ID);
+    store
+        .upsert_connection(new_connection(BIG_ID, "LOJA"))
+        .await
+        .unwrap();
+    let holders: Vec<String> = (0..8).map(|i| format!("worker-{i}")).collect();
+    let results = futures_util::future::join_all(
+        holders
+            .iter()
+            .map(|h| store.try_lock_refresh(seller, h, at(30), at(0))),
+    )
+    .await;
+    let winners = results.into_iter().filter(|r| *r.as_ref().unwrap()).count();
+    assert_eq!(winners, 1);
+}
+
+// ---- OAuth ----
+
+pub async fn oauth_state_is_single_use_and_expires(store: &dyn Store) {
+    let ana = store
+        .create_person(new_person("ana@example.com"))
+        .await
+        .unwrap();
+    let state = OAuthState {
+        state: "st-1".to_string(),
+        pkce_verifier: "verifier".to_string(),
+        site_id: "MLA".to_string(),
+        created_by: Some(ana.id),
+        expires_at: at(600),
+    };
+    store.put_oauth_state(&state).await.unwrap();
+    assert!(is_conflict(&store.put_oauth_state(&state).await));
+
+    assert_eq!(
+        store.take_oauth_state("st-1", at(10)).await.unwrap(),
+        Some(state.clone())
+    );
+    assert_eq!(
+        store.take_oauth_state("st-1", at(11)).await.unwrap(),
+        None,
+        "single use"
+    );
+    assert_eq!(
+        store.take_oauth_state("unknown", at(0)).await.unwrap(),
+        None
+    );
+
+    let stale = OAuthState {
+        state: "st-2".to_string(),
+        created_by: None,
+        ..state
+    };
+    store.put_oauth_state(&stale).await.unwrap();
+    assert_eq!(
+        store.take_oauth_state("st-2", at(600)).await.unwrap(),
+        None,
+        "expired"
+    );
+    // An expired state is spent too: it cannot be put back into play.
+    assert_eq!(store.take_oauth_state("st-2", at(0)).await.unwrap(), None);
+}
+
+// ---- notifications ----
+
+pub async fn notification_dedup_counts_deliveries_and_enqueues_once(store: &dyn Store) {
+    let first = store
+        .record_notification(
+            notification("n-1"),
+            Some(job("meli.fetch_question", Some("q:123"), t0())),
+        )
+        .await
+        .unwrap();
+    let RecordOutcome::Recorded {
+        notification_id,
+        job_id: Some(job_id),
+    } = first
+    else {
+        panic!("first delivery must be recorded with its job: {first:?}");
+    };
+    let stored_job = store.job(job_id).await.unwrap().unwrap();
+    assert_eq!(stored_job.kind, "meli.fetch_question");
+    assert_eq!(stored_job.state, JobState::Queued);
+    assert_eq!(stored_job.payload["big"].as_i64(), Some(BIG_ID));
+
+    for _ in 0..2 {
+        let again = store
+            .record_notification(
+                notification("n-1"),
+                Some(job("meli.fetch_question", Some("q:123-other"), t0())),
+            )
+            .await
+            .unwrap();
+        assert_eq!(again, RecordOutcome::Duplicate { notification_id });
+    }
+    assert_eq!(
+        store.job_counts().await.unwrap().queued,
+        1,
+        "duplicates never enqueue"
+    );
+
+    let recent = store.recent_notifications(10).await.unwrap();
+    assert_eq!(recent.len(), 1);
+    let n = &recent[0];
+    assert_eq!(n.id, notification_id);
+    assert_eq!(n.deliveries, 3);
+    assert_eq!(n.user_id, BIG_ID);
+    assert_eq!(n.application_id, Some(42));
+    assert_eq!(n.raw["user_id"].as_i64(), Some(BIG_ID));
+    assert_eq!(n.state, NotificationState::Queued);
+    assert_eq!(n.received_at, t0());
+}
+
+pub async fn notification_job_respects_live_job_dedup(store: &dyn Store) {
+    let live = store
+        .enqueue(job("meli.fetch_question", Some("q:123"), t0()))
+        .await
+        .unwrap();
+    assert!(live.is_some());
+    let outcome = store
+        .record_notification(
+            notification("n-2"),
+            Some(job("meli.fetch_question", Some("q:123"), t0())),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(outcome, RecordOutcome::Recorded { job_id: None, .. }),
+        "recorded, but its job is already live: {outcome:?}"
+    );
+    assert_eq!(store.job_counts().await.unwrap().queued, 1);
+}
+
+pub async fn ignored_notifications_are_kept_newest_first(store: &dyn Store) {
+    let mut ignored = notification("n-old");
+    ignored.state = NotificationState::Ignored;
+    ignored.ignore_reason = Some("unknown_seller".to_string());
+    ignored.application_id = None;
+    let outcome = store.record_notification(ignored, None).await.unwrap();
+    assert!(matches!(
+        outcome,
+        RecordOutcome::Recorded { job_id: None, .. }
+    ));
+
+    let mut newer = notification("n-new");
+    newer.received_at = at(5);
+    store.record_notification(newer, None).await.unwrap();
+
+    let recent = store.recent_notifications(10).await.unwrap();
+    let keys: Vec<&str> = recent.iter().map(|n| n.dedup_key.as_str()).collect();
+    assert_eq!(keys, ["n-new", "n-old"]);
+    assert_eq!(recent[1].state, NotificationState::Ignored);
+    assert_eq!(recent[1].ignore_reason.as_deref(), Some("unknown_seller"));
+    assert_eq!(recent[1].application_id, None);
+    assert_eq!(store.recent_notifications(1).await.unwrap().len(), 1);
+    assert_eq!(store.job_counts().await.unwrap(), JobCounts::default());
+}
+
+// ---- job queue ----
+
+pub async fn job_dedup_while_live_then_allowed_after_done(store: &dyn Store) {
+    let first = store
+        .enqueue(job("k", Some("dedup"), t0()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.enqueue(job("k", Some("dedup"), t0())).await.unwrap(),
+        None,
+        "queued is live"
+    );
+
+    let claimed = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
+    assert_eq!(claimed.id, first);
+    assert_eq!(
+        store.enqueue(job("k", Some("dedup"), t0())).await.unwrap(),
+        None,
+        "running is live"
+    );
+
+    store.complete_job(first).await.unwrap();
+    let second = store.enqueue(job("k", Some("dedup"), t0())).await.unwrap();
+    assert!(
+        second.is_some_and(|id| id != first),
+        "allowed again once done"
+    );
+
+    store.bury_job(second.unwrap(), "gave up").await.unwrap();
+    assert!(
+        store
+            .enqueue(job("k", Some("dedup"), t0()))
+            .await
+            .unwrap()
+            .is_some(),
+        "and once dead"
+    );
+
+    // Jobs without a key never collide.
+    assert!(store.enqueue(job("k", None, t0())).await.unwrap().is_some());
+    assert!(store.enqueue(job("k", None, t0())).await.unwrap().is_some());
+}
+
+pub async fn claim_takes_due_jobs_oldest_first_with_a_lease(store: &dyn Store) {
+    assert!(
+        store.claim_job(at(0), at(30)).await.unwrap().is_none(),
+        "empty queue"
+    );
+    assert_eq!(store.next_job_due().await.unwrap(), None);
+
+    let later = store
+        .enqueue(job("later", None, at(100)))
+        .await
+        .unwrap()
+        .unwrap();
+    let older = store
+        .enqueue(job("older", None, at(-10)))
+        .await
+        .unwrap()
+        .unwrap();
+    let now_job = store
+        .enqueue(job("now", None, at(0)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(store.next_job_due().await.unwrap(), Some(at(-10)));
+
+    let a = store.claim_job(at(0), at(300)).await.unwrap().unwrap();
+    assert_eq!(a.id, older);
+    assert_eq!(a.state, JobState::Running);
+    assert_eq!(a.attempts, 1);
+    assert_eq!(a.lease_until, Some(at(300)));
+    assert_eq!(a.payload, json!({ "kind": "older", "big": BIG_ID }));
+
+    let b = store.claim_job(at(0), at(300)).await.unwrap().unwrap();
+    assert_eq!(b.id, now_job);
+    assert!(
+        store.claim_job(at(0), at(300)).await.unwrap().is_none(),
+        "`later` is not due"
+    );
+    assert_eq!(store.next_job_due().await.unwrap(), Some(at(100)));
+
+    let c = store.claim_job(at(100), at(130)).await.unwrap().unwrap();
+    assert_eq!(c.id, later);
+    assert_eq!(store.next_job_due().await.unwrap(), None, "nothing queued");
+
+    let stored = store.job(a.id).await.unwrap().unwrap();
+    assert_eq!(stored.state, JobState::Running);
+    assert_eq!(stored.lease_until, Some(at(300)));
+    assert!(store.job(JobId(a.id.0 + 1000)).await.unwrap().is_none());
+}
+
+pub async fn expired_lease_is_reclaimed_with_another_attempt(store: &dyn Store) {
+    let id = store
+        .enqueue(job("k", Some("d"), at(0)))
+        .await
+        .unwrap()
+        .unwrap();
+    let first = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
+    assert_eq!((first.id, first.attempts), (id, 1));
+
+    assert!(
+        store.claim_job(at(29), at(60)).await.unwrap().is_none(),
+        "lease still held"
+    );
+    let second = store.claim_job(at(31), at(61)).await.unwrap().unwrap();
+    assert_eq!(second.id, id);
+    assert_eq!(second.attempts, 2);
+    assert_eq!(second.lease_until, Some(at(61)));
+    assert_eq!(store.job_counts().await.unwrap().running, 1);
+}
+
+pub async fn retry_bury_and_counts(store: &dyn Store) {
+    let a = store.enqueue(job("a", None, at(0))).await.unwrap().unwrap();
+    let b = store.enqueue(job("b", None, at(0))).await.unwrap().unwrap();
+    let c = store.enqueue(job("c", None, at(0))).await.unwrap().unwrap();
+    let _d = store
+        .enqueue(job("d", None, at(500)))
+        .await
+        .unwrap()
+        .unwrap();
+    for _ in 0..3 {
+        store.claim_job(at(0), at(1000)).await.unwrap().unwrap();
+    }
+    assert_eq!(
+        store.job_counts().await.unwrap(),
+        JobCounts {
+            queued: 1,
+            running: 3,
+            done: 0,
+            dead: 0
+        }
+    );
+
+    store.retry_job(a, "HTTP 503", at(60)).await.unwrap();
+    let retried = store.job(a).await.unwrap().unwrap();
+    assert_eq!(retried.state, JobState::Queued);
+    assert_eq!(retried.last_error.as_deref(), Some("HTTP 503"));
+    assert_eq!(retried.run_at, at(60));
+    assert_eq!(retried.lease_until, None);
+    assert_eq!(retried.attempts, 1);
+    assert_eq!(store.next_job_due().await.unwrap(), Some(at(60)));
+    assert!(
+        store.claim_job(at(59), at(90)).await.unwrap().is_none(),
+        "backoff respected"
+    );
+    let again = store.claim_job(at(60), at(90)).await.unwrap().unwrap();
+    assert_eq!((again.id, again.attempts), (a, 2));
+
+    store
+        .bury_job(b, "HTTP 404: question deleted")
+        .await
+        .unwrap();
+    let dead = store.job(b).await.unwrap().unwrap();
+    assert_eq!(dead.state, JobState::Dead);
+    assert_eq!(
+        dead.last_error.as_deref(),
+        Some("HTTP 404: question deleted")
+    );
+
+    store.complete_job(c).await.unwrap();
+    store.complete_job(a).await.unwrap();
+    assert_eq!(store.job(c).await.unwrap().unwrap().state, JobState::Done);
+    assert_eq!(
+        store.job_counts().await.unwrap(),
+        JobCounts {
+            queued: 1,
+            running: 0,
+            done: 2,
+            dead: 1
+        }
+    );
+    // Finished jobs are never claimed again, even long after.
+    let last = store
+        .claim_job(at(10_000), at(10_030))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(last.kind, "d");
+    assert!(
+        store
+            .claim_job(at(10_000), at(10_030))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let missing = JobId(a.0 + 1000);
+    assert!(is_not_found(&store.complete_job(missing).await));
+    assert!(is_not_found(&store.retry_job(missing, "x", at(0)).await));
+    assert!(is_not_found(&store.bury_job(missing, "x").await));
+}
+
+pub async fn concurrent_claimers_never_share_a_job(store: &dyn Store) {
+    const N: usize = 24;
+    for i in 0..N {
+        store
+            .enqueue(job(&format!("k{i}"), Some(&format!("d{i}")), at(0)))
+            .await
+            .unwrap();
+    }
+    let claims =
+        futures_util::future::join_all((0..2 * N).map(|_| store.claim_job(at(1), at(60)))).await;
+    let ids: Vec<JobId> = claims
+        .into_iter()
+        .filter_map(|c| c.unwrap())
+        .map(|j| j.id)
+        .collect();
+    let unique: HashSet<JobId> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), N, "every job claimed exactly once");
+    assert_eq!(unique.len(), N, "no job handed to two claimers");
+    assert_eq!(store.job_counts().await.unwrap().running, N as i64);
+}
+
+// ---- listings and contacts ----
+
+pub async fn listing_decimals_and_big_ids_round_trip_exactly(store: &dyn Store) {
+    for (item, price) in [
+        ("MLB1", "12345678.90"),
+        ("MLB2", "0.1"),
+        ("MLB3", "0.30"),
+        ("MLB4", "7"),
+    ] {
+        let listing = Listing {
+            item_id: ItemId(item.to_string()),
+            seller_id: SellerId(BIG_ID),
+            site_id: "MLB".to_string(),
+            title: "Cadeira gamer".to_string(),
+            price: Decimal::from_str(price).unwrap(),
+            currency_id: "BRL".to_string(),
+            thumbnail: Some("https://http2.mlstatic.com/x.jpg".to_string()),
+            permalink: None,
+            status: Some("active".to_string()),
+        };
+        store.upsert_listing(&listing).await.unwrap();
+        let back = store.listing(&listing.item_id).await.unwrap().unwrap();
+        assert_eq!(back, listing);
+        assert_eq!(back.price.to_string(), price, "scale kept exactly");
+        assert_eq!(back.seller_id.0, BIG_ID);
+    }
+    let sum = store
+        .listing(&ItemId("MLB2".into()))
+        .await
+        .unwrap()
+        .unwrap()
+        .price
+        + store
+            .listing(&ItemId("MLB3".into()))
+            .await
+            .unwrap()
+            .unwrap()
+            .price;
+    assert_eq!(sum.to_string(), "0.40", "decimal, not float, arithmetic");
+
+    let mut changed = store
+        .listing(&ItemId("MLB1".into()))
+        .await
+        .unwrap()
+        .unwrap();
+    changed.title = "Cadeira gamer PRO".to_string();
+    changed.price = Decimal::from_str("99.99").unwrap();
+    changed.thumbnail = None;
+    store.upsert_listing(&changed).await.unwrap();
+    assert_eq!(
+        store
+            .listing(&ItemId("MLB1".into()))
+            .await
+            .unwrap()
+            .unwrap(),
+        changed
+    );
+    assert!(
+        store
+            .listing(&ItemId("MLB999".into()))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn contact_upsert_keeps_known_nickname(store: &dyn Store) {
+    let contact = Contact {
+        seller_id: SellerId(BIG_ID),
+        meli_user_id: MeliUserId(BIG_ID - 1),
+        nickname: Some("COMPRADOR_1".to_string()),
+    };
+    store.upsert_contact(&contact).await.unwrap();
+    assert_eq!(
+        store
+            .contact(contact.seller_id, contact.meli_user_id)
+            .await
+            .unwrap(),
+        Some(contact.clone())
+    );
+
+    let anonymous = Contact {
+        nickname: None,
+        ..contact.clone()
+    };
+    store.upsert_contact(&anonymous).await.unwrap();
+    assert_eq!(
+        store
+            .contact(contact.seller_id, contact.meli_user_id)
+            .await
+            .unwrap(),
+        Some(contact.clone()),
+        "a sighting without a nickname keeps the known one"
+    );
+
+    let renamed = Contact {
+        nickname: Some("COMPRADOR_2".to_string()),
+        ..contact.clone()
+    };
+    store.upsert_contact(&renamed).await.unwrap();
+    assert_eq!(
+        store
+            .contact(contact.seller_id, contact.meli_user_id)
+            .await
+            .unwrap(),
+        Some(renamed)
+    );
+
+    assert!(
+        store
+            .contact(SellerId(1), contact.meli_user_id)
+            .await
+            .unwrap()
+            .is_none(),
+        "per store"
+    );
+}
+
+// ---- conversations ----
+
+pub async fn conversation_upsert_is_idempotent_and_lock_monotonic(store: &dyn Store) {
+    let first = store
+        .upsert_conversation(upsert(BIG_ID, "q-1", at(0)))
+        .await
+        .unwrap();
+    assert_eq!(first.seller_id, SellerId(BIG_ID));
+    assert_eq!(first.buyer_id, MeliUserId(BIG_ID));
+    assert_eq!(first.category, Category::PreSaleQuestion);
+    assert_eq!(first.status, ConversationStatus::Open);
+    assert_eq!(first.meli_status.as_deref(), Some("UNANSWERED"));
+    assert!(!first.reply_locked);
+    assert_eq!(first.last_inbound_at, at(0));
+    assert_eq!(first.created_at, at(0));
+
+    let same = store
+        .upsert_conversation(upsert(BIG_ID, "q-1", at(0)))
+        .await
+        .unwrap();
+    assert_eq!(same.id, first.id, "same key, same conversation");
+
+    let mut locked = upsert(BIG_ID, "q-1", at(10));
+    locked.reply_locked = true;
+    locked.status = ConversationStatus::Waiting;
+    locked.meli_status = Some("ANSWERED".to_string());
+    locked.now = at(10);
+    let locked = store.upsert_conversation(locked).await.unwrap();
+    assert_eq!(locked.id, first.id);
+    assert!(locked.reply_locked);
+    assert_eq!(locked.status, ConversationStatus::Waiting);
+    assert_eq!(locked.meli_status.as_deref(), Some("ANSWERED"));
+    assert_eq!(locked.last_inbound_at, at(10));
+    assert_eq!(locked.created_at, at(0));
+    assert_eq!(locked.updated_at, at(10));
+
+    // A stale re-fetch (unlocked, older inbound time) never unlocks nor rewinds.
+    let mut stale = upsert(BIG_ID, "q-1", at(5));
+    stale.now = at(20);
+    stale.item_id = None;
+    stale.meli_status = None;
+    let stale = store.upsert_conversation(stale).await.unwrap();
+    assert!(stale.reply_locked, "reply_locked only goes false → true");
+    assert_eq!(
+        stale.last_inbound_at,
+        at(10),
+        "last_inbound_at keeps the later value"
+    );
+    assert_eq!(
+        stale.item_id,
+        Some(ItemId("MLB123".to_string())),
+        "known item kept"
+    );
+    assert_eq!(
+        stale.meli_status.as_deref(),
+        Some("ANSWERED"),
+        "known status word kept"
+    );
+    assert_eq!(
+        stale.status,
+        ConversationStatus::Open,
+        "status follows the latest sighting"
+    );
+
+    let fetched = store.conversation(first.id).await.unwrap().unwrap();
+    assert_eq!(fetched, stale);
+    let by_ref = store
+        .conversation_by_ref(SellerId(BIG_ID), Category::PreSaleQuestion, "q-1")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_ref, stale);
+
+    // The key is (seller, category, meli_ref): other categories or stores are other threads.
+    let mut help = upsert(BIG_ID, "q-1", at(0));
+    help.category = Category::PostSaleHelp;
+    let help = store.upsert_conversation(help).await.unwrap();
+    assert_ne!(help.id, first.id);
+    let other_store = store
+        .upsert_conversation(upsert(7, "q-1", at(0)))
+        .await
+        .unwrap();
+    assert_ne!(other_store.id, first.id);
+    assert!(
+        store
+            .conversation_by_ref(SellerId(BIG_ID), Category::Claim, "q-1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .conversation(ConversationId(first.id.0 + 1000))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    store
+        .set_conversation_status(first.id, ConversationStatus::Resolved, None)
+        .await
+        .unwrap();
+    let resolved = store.conversation(first.id).await.unwrap().unwrap();
+    assert_eq!(resolved.status, ConversationStatus::Resolved);
+    assert_eq!(
+        resolved.meli_status.as_deref(),
+        Some("ANSWERED"),
+        "None keeps the word"
+    );
+    store
+        .set_conversation_status(
+            first.id,
+            ConversationStatus::Resolved,
+            Some("CLOSED_UNANSWERED"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .conversation(first.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .meli_status
+            .as_deref(),
+        Some("CLOSED_UNANSWERED")
+    );
+    assert!(is_not_found(
+        &store
+            .set_conversation_status(
+                ConversationId(first.id.0 + 1000),
+                ConversationStatus::Open,
+                None
+            )
+            .await
+    ));
+}
+
+pub async fn add_message_dedups_by_meli_ref(store: &dyn Store) {
+    let conv = store
+        .upsert_conversation(upsert(BIG_ID, "q-1", at(0)))
+        .await
+        .unwrap();
+    let (m1, inserted) = store
+        .add_message(inbound(conv.id, "question:1", "¿Tiene stock?", at(0)))
+        .await
+        .unwrap();
+    assert!(inserted);
+    assert_eq!(m1.conversation_id, conv.id);
+    assert_eq!(m1.text, "¿Tiene stock?");
+    assert_eq!(m1.direction, Direction::Inbound);
+    assert_eq!(m1.author, Author::Buyer);
+    assert_eq!(m1.delivery, DeliveryStatus::Received);
+    assert_eq!(m1.created_at, at(0));
+
+    let (again, inserted) = store
+        .add_message(inbound(
+            conv.id,
+            "question:1",
+            "different text, same ref",
+            at(5),
+        ))
+        .await
+        .unwrap();
+    assert!(!inserted);
+    assert_eq!(again, m1, "the stored message comes back unchanged");
+
+    let (m0, _) = store
+        .add_message(inbound(conv.id, "question:0", "earlier", at(-5)))
+        .await
+        .unwrap();
+    let mut sent = answer(conv.id, "answer:1", at(3));
+    sent.delivery = DeliveryStatus::Sent;
+    sent.sent_at = Some(at(4));
+    sent.author = Author::Seller;
+    let (m2, _) = store.add_message(sent).await.unwrap();
+    assert_eq!(m2.sent_at, Some(at(4)));
+    assert_eq!(m2.author, Author::Seller);
+
+    let thread: Vec<MessageId> = store
+        .messages(conv.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    assert_eq!(thread, [m0.id, m1.id, m2.id], "oldest first");
+    assert_eq!(store.message(m2.id).await.unwrap().unwrap(), m2);
+    assert!(
+        store
+            .message(MessageId(m2.id.0 + 1000))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Another conversation may reuse the same ref.
+    let other = store
+        .upsert_conversation(upsert(BIG_ID, "q-2", at(0)))
+        .await
+        .unwrap();
+    let (_, inserted) = store
+        .add_message(inbound(other.id, "question:1", "x", at(0)))
+        .await
+        .unwrap();
+    assert!(inserted);
+
+    let orphan = store
+        .add_message(inbound(
+            ConversationId(other.id.0 + 1000),
+            "question:1",
+            "x",
+            at(0),
+        ))
+        .await;
+    assert!(orphan.is_err(), "a message needs its conversation");
+}
+
+pub async fn queue_locked_reply_locks_once(store: &dyn Store) {
+    let conv = store
+        .upsert_conversation(upsert(BIG_ID, "q-1", at(0)))
+        .await
+        .unwrap();
+    let ana = store
+        .create_person(new_person("ana@example.com"))
+        .await
+        .unwrap();
+    let mut reply = answer(conv.id, "answer:q-1", at(1));
+    reply.author_person_id = Some(ana.id);
+    let outbox = NewJob {
+        kind: "meli.post_answer".to_string(),
+        payload: json!({ "question_id": BIG_ID }),
+        dedup_key: Some("answer:q-1".to_string()),
+        run_at: at(1),
+    };
+
+    let (message, job_id) = store
+        .queue_locked_reply(conv.id, reply.clone(), outbox.clone())
+        .await
+        .unwrap();
+    assert_eq!(message.delivery, DeliveryStatus::Pending);
+    assert_eq!(message.direction, Direction::Outbound);
+    assert_eq!(message.author_person_id, Some(ana.id));
+    assert!(
+        store
+            .conversation(conv.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .reply_locked
+    );
+
+    let queued = store.job(job_id).await.unwrap().unwrap();
+    assert_eq!(queued.kind, "meli.post_answer");
+    assert_eq!(queued.payload["message_id"].as_i64(), Some(message.id.0));
+    assert_eq!(
+        queued.payload["question_id"].as_i64(),
+        Some(BIG_ID),
+        "payload kept"
+    );
+
+    let mut second = answer(conv.id, "answer:q-1:b", at(2));
+    second.text = "second try".to_string();
+    let again = store
+        .queue_locked_reply(
+            conv.id,
+            second,
+            NewJob {
+                dedup_key: None,
+                ..outbox.clone()
+            },
+        )
+        .await;
+    match again {
+        Err(StoreError::Conflict(code)) => assert_eq!(code, "already_answered"),
+        other => panic!("second reply must conflict, got {other:?}"),
+    }
+    // The failed attempt left nothing behind.
+    assert_eq!(store.messages(conv.id).await.unwrap().len(), 1);
+    assert_eq!(store.job_counts().await.unwrap().queued, 1);
+
+    let missing = store
+        .queue_locked_reply(ConversationId(conv.id.0 + 1000), reply, outbox)
+        .await;
+    assert!(is_not_found(&missing), "unknown conversation: {missing:?}");
+}
+
+pub async fn concurrent_locked_replies_have_one_winner(store: &dyn Store) {
+    let conv = store
+        .upsert_conversation(upsert(BIG_ID, "q-1", at(0)))
+        .await
+        .unwrap();
+    let attempts = futures_util::future::join_all((0..6).map(|i| {
+        store.queue_locked_reply(
+            conv.id,
+            answer(conv.id, &format!("answer:{i}"), at(1)),
+            NewJob {
+                kind: "meli.post_answer".to_string(),
+                payload: json!({}),
+                dedup_key: Some(format!("answer:{i}")),
+                run_at: at(1),
+            },
+        )
+    }))
+    .await;
+    let wins = attempts.iter().filter(|r| r.is_ok()).count();
+    let conflicts = attempts.iter().filter(|r| is_conflict(r)).count();
+    assert_eq!((wins, conflicts), (1, 5), "{attempts:?}");
+    assert_eq!(store.messages(conv.id).await.unwrap().len(), 1);
+}
+
+pub async fn mark_sent_and_failed_with_unlock(store: &dyn Store) {
+    let conv = store
+        .upsert_conversation(upsert(BIG_ID, "q-1", at(0)))
+        .await
+        .unwrap();
+    let outbox = |key: &str| NewJob {
+        kind: "meli.post_answer".to_string(),
+        payload: json!({}),
+        dedup_key: Some(key.to_string()),
+        run_at: at(1),
+    };
+    let (m1, _) = store
+        .queue_locked_reply(conv.id, answer(conv.id, "answer:1", at(1)), outbox("a1"))
+        .await
+        .unwrap();
+
+    // A failure that keeps the lock (e.g. Mercado Libre says it's already answered).
+    store
+        .mark_message_failed(m1.id, "already answered on Mercado Libre", false)
+        .await
+        .unwrap();
+    let failed = store.message(m1.id).await.unwrap().unwrap();
+    assert_eq!(failed.delivery, DeliveryStatus::Failed);
+    assert_eq!(
+        failed.error.as_deref(),
+        Some("already answered on Mercado Libre")
+    );
+    assert!(
+        store
+            .conversation(conv.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .reply_locked
+    );
+
+    // A failure that never reached Mercado Libre reopens the reply box.
+    store
+        .mark_message_failed(m1.id, "question deleted", true)
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .conversation(conv.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .reply_locked
+    );
+
+    let (m2, _) = store
+        .queue_locked_reply(conv.id, answer(conv.id, "answer:2", at(2)), outbox("a2"))
+        .await
+        .unwrap();
+    store.mark_message_sent(m2.id, at(3)).await.unwrap();
+    let sent = store.message(m2.id).await.unwrap().unwrap();
+    assert_eq!(sent.delivery, DeliveryStatus::Sent);
+    assert_eq!(sent.sent_at, Some(at(3)));
+    assert_eq!(sent.error, None);
+    assert!(
+        store
+            .conversation(conv.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .reply_locked
+    );
+
+    let missing = MessageId(m2.id.0 + 1000);
+    assert!(is_not_found(&store.mark_message_sent(missing, at(3)).await));
+    assert!(is_not_found(
+        &store.mark_message_failed(missing, "x", true).await
+    ));
+}
+
+pub async fn summaries_join_context_filter_and_order(store: &dyn Store) {
+    store
+        .upsert_connection(new_connection(BIG_ID, "LOJA_BIG"))
+        .await
+        .unwrap();
+    store
+        .upsert_contact(&Contact {
+            seller_id: SellerId(BIG_ID),
+            meli_user_id: MeliUserId(BIG_ID),
+            nickname: Some("COMPRADOR".to_string()),
+        })
+        .await
+        .unwrap();
+    store
+        .upsert_listing(&Listing {
+            item_id: ItemId("MLB123".to_string()),
+            seller_id: SellerId(BIG_ID),
+            site_id: "MLB".to_string(),
+            title: "Cadeira gamer".to_string(),
+            price: Decimal::from_str("199.90").unwrap(),
+            currency_id: "BRL".to_string(),
+            thumbnail: Some("https://example.com/t.jpg".to_string()),
+            permalink: None,
+            status: None,
+        })
+        .await
+        .unwrap();
+
+    let older = store
+        .upsert_conversation(upsert(BIG_ID, "q-1", at(0)))
+        .await
+        .unwrap();
+    let newer = store
+        .upsert_conversation(upsert(BIG_ID, "q-2", at(50)))
+        .await
+        .unwrap();
+    let mut bare = upsert(7, "q-3", at(25));
+    bare.item_id = None;
+    bare.category = Category::Claim;
+    bare.status = ConversationStatus::Waiting;
+    let bare = store.upsert_conversation(bare).await.unwrap();
+
+    store
+        .add_message(inbound(older.id, "m-1", "primera", at(0)))
+        .await
+        .unwrap();
+    store
+        .add_message(inbound(older.id, "m-2", "última", at(9)))
+        .await
+        .unwrap();
+    store
+        .add_message(inbound(older.id, "m-0", "antigua", at(-9)))
+        .await
+        .unwrap();
+
+    let all = store
+        .conversations(&ConversationFilter::default())
+        .await
+        .unwrap();
+    let order: Vec<ConversationId> = all.iter().map(|s| s.conversation.id).collect();
+    assert_eq!(order, [newer.id, bare.id, older.id], "newest inbound first");
+
+    let o = all.iter().find(|s| s.conversation.id == older.id).unwrap();
+    assert_eq!(
+        o.conversation,
+        store.conversation(older.id).await.unwrap().unwrap()
+    );
+    assert_eq!(o.store_nickname.as_deref(), Some("LOJA_BIG"));
+    assert_eq!(o.buyer_nickname.as_deref(), Some("COMPRADOR"));
+    assert_eq!(o.item_title.as_deref(), Some("Cadeira gamer"));
+    assert_eq!(
+        o.item_thumbnail.as_deref(),
+        Some("https://example.com/t.jpg")
+    );
+    assert_eq!(
+        o.last_text.as_deref(),
+        Some("última"),
+        "the newest message's text"
+    );
+
+    let b = all.iter().find(|s| s.conversation.id == bare.id).unwrap();
+    assert_eq!(
+        (
+            &b.store_nickname,
+            &b.buyer_nickname,
+            &b.item_title,
+            &b.item_thumbnail,
+            &b.last_text
+        ),
+        (&None, &None, &None, &None, &None),
+        "unknown context is absent, not an error"
+    );
+
+    let ids =
+        |v: Vec<ConversationSummary>| v.into_iter().map(|s| s.conversation.id).collect::<Vec<_>>();
+    let by_seller = ConversationFilter {
+        seller_id: Some(SellerId(BIG_ID)),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(store.conversations(&by_seller).await.unwrap()),
+        [newer.id, older.id]
+    );
+    let by_category = ConversationFilter {
+        category: Some(Category::Claim),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(store.conversations(&by_category).await.unwrap()),
+        [bare.id]
+    );
+    let by_status = ConversationFilter {
+        status: Some(ConversationStatus::Open),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(store.conversations(&by_status).await.unwrap()),
+        [newer.id, older.id]
+    );
+    let limited = ConversationFilter {
+        limit: Some(1),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(store.conversations(&limited).await.unwrap()),
+        [newer.id]
+    );
+    let nothing = ConversationFilter {
+        seller_id: Some(SellerId(7)),
+        category: Some(Category::PreSaleQuestion),
+        ..Default::default()
+    };
+    assert!(store.conversations(&nothing).await.unwrap().is_empty());
+}
+
+pub async fn summaries_default_limit_is_100(store: &dyn Store) {
+    for i in 0..105 {
+        store
+            .upsert_conversation(upsert(1, &format!("q-{i}"), at(i)))
+            .await
+            .unwrap();
+    }
+    let page = store
+        .conversations(&ConversationFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 100);
+    assert_eq!(page[0].conversation.meli_ref, "q-104");
+}
+
+/// Generates one `#[tokio::test]` per conformance case.
+///
+/// - `conformance_tests!(make)`: `make` is a future yielding a fresh store, awaited per test.
+/// - `conformance_tests!(maybe: make, finish: f)`: `make` yields `Option<store>`; `None` ends the
+///   test early (the caller decided to skip, and said so). After a passing case the store is
+///   handed to the async closure or fn `f` (e.g. to drop a per-test schema).
+///
+/// The calling crate needs `tokio` (with `macros` and `rt-multi-thread`) as a dev-dependency.
+#[macro_export]
+macro_rules! conformance_tests {
+    (maybe: $make:expr, finish: $finish:expr $(,)?) => {
+        // Every case; a case missing here is a case no backend runs.
+        $crate::__conformance_test_fns!($make, $finish;
+            ping_and_backend_name,
+            people_email_is_unique_case_insensitively,
+            sessions_expire_and_can_be_deleted,
+            connection_upsert_tokens_and_health,
+            refresh_lock_is_exclusive_and_expires,
+            refresh_lock_concurrent_takers_get_one_winner,
+            oauth_state_is_single_use_and_expires,
+            notification_dedup_counts_deliveries_and_enqueues_once,
+            notification_job_respects_live_job_dedup,
+            ignored_notifications_are_kept_newest_first,
+            job_dedup_while_live_then_allowed_after_done,
+            claim_takes_due_jobs_oldest_first_with_a_lease,
+            expired_lease_is_reclaimed_with_another_attempt,
+            retry_bury_and_counts,
+            concurrent_claimers_never_share_a_job,
+            listing_decimals_and_big_ids_round_trip_exactly,
+            contact_upsert_keeps_known_nickname,
+            conversation_upsert_is_idempotent_and_lock_monotonic,
+            add_message_dedups_by_meli_ref,
+            queue_locked_reply_locks_once,
+            concurrent_locked_replies_have_one_winner,
+            mark_sent_and_failed_with_unlock,
+            summaries_join_context_filter_and_order,
+            summaries_default_limit_is_100,
+        );
+    };
+    ($make:expr $(,)?) => {
+        $crate::conformance_tests!(
+            maybe: async { ::core::option::Option::Some($make.await) },
+            finish: |_store| async {}
+        );
+    };
+}
+
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __conformance_test_fns {
+    ($make:expr, $finish:expr; $($case:ident),* $(,)?) => {$(
+        // Multi-threaded so the concurrency cases really overlap on backends with a pool.
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $case() {
+            let ::core::option::Option::Some(store) = $make.await else {
+                return;
+            };
+            $crate::conformance::$case(&store).await;
+            ($finish)(store).await;
+        }
+    )*};
+}

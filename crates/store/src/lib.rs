@@ -8,12 +8,14 @@
 //!   connections with sealed tokens, sessions, OAuth states).
 //! - [`conformance`]: the behaviour every backend must show; `store-sqlite` and `store-postgres`
 //!   run it through [`conformance_tests!`].
+//! - [`support`]: the few normalisation rules (e-mail keys, outbox payloads) both backends share.
 //!
 //! Backends: `store-sqlite` (embedded default) and `store-postgres` (production). Each owns its
 //! migrations. Time is always passed in (`now`) so tests control it.
 
 pub mod conformance;
 pub mod model;
+pub mod support;
 
 pub use model::*;
 

@@ -1,0 +1,152 @@
+-- Mostrador on SQLite. Append-only: never edit a released migration, add the next one.
+--
+-- Conventions (the Rust side relies on them):
+-- * Timestamps are TEXT in fixed-width UTC RFC 3339 with microseconds
+--   (`2024-05-01T12:00:00.000000Z`), so comparing strings compares instants.
+-- * Money is TEXT holding the exact decimal string: SQLite has no exact decimal type and REAL
+--   would round.
+-- * JSON is TEXT. Booleans are INTEGER 0/1. Mercado Libre ids are INTEGER (64-bit).
+
+CREATE TABLE people (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    email         TEXT NOT NULL,
+    -- Lower-cased in Rust: SQLite's lower() and NOCASE only fold ASCII.
+    email_key     TEXT NOT NULL UNIQUE,
+    name          TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    person_id  INTEGER NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    expires_at TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX sessions_person_idx ON sessions (person_id);
+
+CREATE TABLE connections (
+    seller_id           INTEGER PRIMARY KEY,
+    site_id             TEXT NOT NULL,
+    nickname            TEXT NOT NULL,
+    currency_id         TEXT NOT NULL,
+    -- Sealed by the app; NULL once the store is disconnected.
+    access_token        BLOB,
+    refresh_token       BLOB,
+    access_expires_at   TEXT,
+    health              TEXT NOT NULL,
+    health_detail       TEXT,
+    refresh_lock_holder TEXT,
+    refresh_lock_until  TEXT,
+    created_at          TEXT NOT NULL,
+    updated_at          TEXT NOT NULL
+);
+
+CREATE TABLE oauth_states (
+    state         TEXT PRIMARY KEY,
+    pkce_verifier TEXT NOT NULL,
+    site_id       TEXT NOT NULL,
+    created_by    INTEGER,
+    expires_at    TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    updated_at    TEXT NOT NULL
+);
+
+CREATE TABLE notifications (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    dedup_key      TEXT NOT NULL UNIQUE,
+    topic          TEXT NOT NULL,
+    resource       TEXT NOT NULL,
+    user_id        INTEGER NOT NULL,
+    application_id INTEGER,
+    raw            TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    ignore_reason  TEXT,
+    deliveries     INTEGER NOT NULL DEFAULT 1,
+    received_at    TEXT NOT NULL,
+    created_at     TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);
+CREATE INDEX notifications_received_idx ON notifications (received_at);
+
+CREATE TABLE jobs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind        TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    dedup_key   TEXT,
+    state       TEXT NOT NULL,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    run_at      TEXT NOT NULL,
+    lease_until TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+-- At most one live job per dedup key; finished jobs keep their key for history.
+CREATE UNIQUE INDEX jobs_live_dedup_idx ON jobs (dedup_key) WHERE state IN ('queued', 'running');
+-- Claiming touches only live jobs, so the claim indexes skip the (ever-growing) finished ones.
+CREATE INDEX jobs_claim_idx ON jobs (run_at, id) WHERE state = 'queued';
+CREATE INDEX jobs_lease_idx ON jobs (lease_until) WHERE state = 'running';
+
+CREATE TABLE listings (
+    item_id     TEXT PRIMARY KEY,
+    seller_id   INTEGER NOT NULL,
+    site_id     TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    price       TEXT NOT NULL,
+    currency_id TEXT NOT NULL,
+    thumbnail   TEXT,
+    permalink   TEXT,
+    status      TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE contacts (
+    seller_id    INTEGER NOT NULL,
+    meli_user_id INTEGER NOT NULL,
+    nickname     TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    PRIMARY KEY (seller_id, meli_user_id)
+);
+
+-- No foreign keys to connections/listings/contacts: conversations may arrive before (or
+-- without) the context they point at, and the inbox joins whatever is known.
+CREATE TABLE conversations (
+    id              INTEGER PRIMARY KEY AUTOINCREMENT,
+    seller_id       INTEGER NOT NULL,
+    category        TEXT NOT NULL,
+    meli_ref        TEXT NOT NULL,
+    status          TEXT NOT NULL,
+    meli_status     TEXT,
+    buyer_id        INTEGER NOT NULL,
+    item_id         TEXT,
+    reply_locked    INTEGER NOT NULL DEFAULT 0,
+    last_inbound_at TEXT NOT NULL,
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    UNIQUE (seller_id, category, meli_ref)
+);
+CREATE INDEX conversations_inbox_idx ON conversations (last_inbound_at DESC, id DESC);
+CREATE INDEX conversations_seller_inbox_idx ON conversations (seller_id, last_inbound_at DESC);
+
+CREATE TABLE messages (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    conversation_id  INTEGER NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    meli_ref         TEXT NOT NULL,
+    direction        TEXT NOT NULL,
+    author           TEXT NOT NULL,
+    author_person_id INTEGER,
+    text             TEXT NOT NULL,
+    delivery         TEXT NOT NULL,
+    error            TEXT,
+    sent_at          TEXT,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    UNIQUE (conversation_id, meli_ref)
+);
+CREATE INDEX messages_thread_idx ON messages (conversation_id, created_at, id);

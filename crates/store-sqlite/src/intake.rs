@@ -1,0 +1,232 @@
+//! Notification intake and the durable job queue.
+//!
+//! Claims need no row locks here: every write goes through the single writer connection, so
+//! the `UPDATE … WHERE id = (SELECT … LIMIT 1)` that picks and leases a job is never interleaved
+//! with another claim.
+
+use crate::SqliteStore;
+use crate::codec::{db_err, expect_row, get, json, now, opt_time, time, to_json, ts, word};
+use chrono::{DateTime, Utc};
+use domain::JobId;
+use sqlx::SqliteConnection;
+use sqlx::sqlite::SqliteRow;
+use store::{
+    Job, JobCounts, JobState, NewJob, NewNotification, NotificationRecord, NotificationState,
+    RecordOutcome, StoreResult,
+};
+
+const JOB_COLS: &str =
+    "id, kind, payload, dedup_key, state, attempts, last_error, run_at, lease_until";
+
+fn job_from_row(row: &SqliteRow) -> StoreResult<Job> {
+    Ok(Job {
+        id: JobId(get(row, "id")?),
+        kind: get(row, "kind")?,
+        payload: json(row, "payload")?,
+        dedup_key: get(row, "dedup_key")?,
+        state: word(row, "state", JobState::parse)?,
+        attempts: get(row, "attempts")?,
+        last_error: get(row, "last_error")?,
+        run_at: time(row, "run_at")?,
+        lease_until: opt_time(row, "lease_until")?,
+    })
+}
+
+fn notification_from_row(row: &SqliteRow) -> StoreResult<NotificationRecord> {
+    Ok(NotificationRecord {
+        id: get(row, "id")?,
+        dedup_key: get(row, "dedup_key")?,
+        topic: get(row, "topic")?,
+        resource: get(row, "resource")?,
+        user_id: get(row, "user_id")?,
+        application_id: get(row, "application_id")?,
+        raw: json(row, "raw")?,
+        state: word(row, "state", NotificationState::parse)?,
+        ignore_reason: get(row, "ignore_reason")?,
+        deliveries: get(row, "deliveries")?,
+        received_at: time(row, "received_at")?,
+    })
+}
+
+/// Inserts a job unless a live one shares its dedup key (the partial unique index decides, so
+/// there is no check-then-insert race). Runs on whatever connection or transaction it is given.
+pub(crate) async fn enqueue_on(
+    conn: &mut SqliteConnection,
+    job: &NewJob,
+) -> StoreResult<Option<JobId>> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO jobs (kind, payload, dedup_key, state, attempts, run_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, 'queued', 0, ?4, ?5, ?5)
+         ON CONFLICT DO NOTHING
+         RETURNING id",
+    )
+    .bind(&job.kind)
+    .bind(to_json(&job.payload))
+    .bind(&job.dedup_key)
+    .bind(ts(job.run_at))
+    .bind(now())
+    .fetch_optional(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(id.map(JobId))
+}
+
+pub(crate) async fn record_notification(
+    s: &SqliteStore,
+    n: NewNotification,
+    job: Option<NewJob>,
+) -> StoreResult<RecordOutcome> {
+    let mut tx = s.begin().await?;
+    // One statement decides new-or-duplicate: a fresh row starts at one delivery.
+    let row = sqlx::query(
+        "INSERT INTO notifications (dedup_key, topic, resource, user_id, application_id, raw,
+             state, ignore_reason, deliveries, received_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?10)
+         ON CONFLICT (dedup_key) DO UPDATE SET
+             deliveries = notifications.deliveries + 1, updated_at = excluded.updated_at
+         RETURNING id, deliveries",
+    )
+    .bind(&n.dedup_key)
+    .bind(&n.topic)
+    .bind(&n.resource)
+    .bind(n.user_id)
+    .bind(n.application_id)
+    .bind(to_json(&n.raw))
+    .bind(n.state.as_str())
+    .bind(&n.ignore_reason)
+    .bind(ts(n.received_at))
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db_err)?;
+    let notification_id: i64 = get(&row, "id")?;
+    let deliveries: i64 = get(&row, "deliveries")?;
+    let outcome = if deliveries > 1 {
+        RecordOutcome::Duplicate { notification_id }
+    } else {
+        let job_id = match &job {
+            Some(job) => enqueue_on(&mut tx, job).await?,
+            None => None,
+        };
+        RecordOutcome::Recorded {
+            notification_id,
+            job_id,
+        }
+    };
+    tx.commit().await.map_err(db_err)?;
+    Ok(outcome)
+}
+
+pub(crate) async fn recent_notifications(
+    s: &SqliteStore,
+    limit: i64,
+) -> StoreResult<Vec<NotificationRecord>> {
+    sqlx::query(
+        "SELECT id, dedup_key, topic, resource, user_id, application_id, raw, state,
+             ignore_reason, deliveries, received_at
+         FROM notifications ORDER BY received_at DESC, id DESC LIMIT ?1",
+    )
+    .bind(limit.max(0))
+    .fetch_all(&s.reader)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(notification_from_row)
+    .collect()
+}
+
+pub(crate) async fn enqueue(s: &SqliteStore, job: NewJob) -> StoreResult<Option<JobId>> {
+    let mut conn = s.writer.acquire().await.map_err(db_err)?;
+    enqueue_on(&mut conn, &job).await
+}
+
+pub(crate) async fn claim_job(
+    s: &SqliteStore,
+    now_at: DateTime<Utc>,
+    lease_until: DateTime<Utc>,
+) -> StoreResult<Option<Job>> {
+    let sql = format!(
+        "UPDATE jobs SET state = 'running', lease_until = ?2, attempts = attempts + 1,
+             updated_at = ?3
+         WHERE id = (
+             SELECT id FROM jobs
+             WHERE (state = 'queued' AND run_at <= ?1)
+                OR (state = 'running' AND lease_until < ?1)
+             ORDER BY run_at, id
+             LIMIT 1)
+         RETURNING {JOB_COLS}"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(ts(now_at))
+        .bind(ts(lease_until))
+        .bind(now())
+        .fetch_optional(&s.writer)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(job_from_row)
+        .transpose()
+}
+
+/// Moves a job out of `running`: done, dead, or back to the queue for `run_at`.
+pub(crate) async fn finish_job(
+    s: &SqliteStore,
+    id: JobId,
+    state: JobState,
+    error: Option<&str>,
+    run_at: Option<DateTime<Utc>>,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE jobs SET state = ?2, last_error = COALESCE(?3, last_error),
+             run_at = COALESCE(?4, run_at), lease_until = NULL, updated_at = ?5
+         WHERE id = ?1",
+    )
+    .bind(id.0)
+    .bind(state.as_str())
+    .bind(error)
+    .bind(run_at.map(ts))
+    .bind(now())
+    .execute(&s.writer)
+    .await
+    .map_err(db_err)?;
+    expect_row(done.rows_affected(), || format!("job {id}"))
+}
+
+pub(crate) async fn job(s: &SqliteStore, id: JobId) -> StoreResult<Option<Job>> {
+    let sql = format!("SELECT {JOB_COLS} FROM jobs WHERE id = ?1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .fetch_optional(&s.reader)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(job_from_row)
+        .transpose()
+}
+
+pub(crate) async fn job_counts(s: &SqliteStore) -> StoreResult<JobCounts> {
+    let rows = sqlx::query("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state")
+        .fetch_all(&s.reader)
+        .await
+        .map_err(db_err)?;
+    let mut counts = JobCounts::default();
+    for row in &rows {
+        let n: i64 = get(row, "n")?;
+        match word(row, "state", JobState::parse)? {
+            JobState::Queued => counts.queued = n,
+            JobState::Running => counts.running = n,
+            JobState::Done => counts.done = n,
+            JobState::Dead => counts.dead = n,
+        }
+    }
+    Ok(counts)
+}
+
+pub(crate) async fn next_job_due(s: &SqliteStore) -> StoreResult<Option<DateTime<Utc>>> {
+    let due: Option<String> =
+        sqlx::query_scalar("SELECT MIN(run_at) FROM jobs WHERE state = 'queued'")
+            .fetch_one(&s.reader)
+            .await
+            .map_err(db_err)?;
+    due.as_deref().map(crate::codec::parse_ts).transpose()
+}
