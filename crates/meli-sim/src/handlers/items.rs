@@ -119,24 +119,14 @@ pub(crate) fn item_json(item: &Item) -> Value {
         item.site_id,
         digits
     );
-    let (warranty_name, warranty_type) = match lang {
-        Lang::Es => (
-            "Tipo de garantía",
-            if item.warranty.contains("fábrica") {
-                "Garantía de fábrica"
-            } else {
-                "Garantía del vendedor"
-            },
-        ),
-        Lang::Pt => (
-            "Tipo de garantia",
-            if item.warranty.contains("fábrica") {
-                "Garantia de fábrica"
-            } else {
-                "Garantia do vendedor"
-            },
-        ),
+    let factory = item.warranty.contains("fábrica");
+    let (warranty_name, warranty_type) = match (lang, factory) {
+        (Lang::Es, true) => ("Tipo de garantía", "Garantía de fábrica"),
+        (Lang::Es, false) => ("Tipo de garantía", "Garantía del vendedor"),
+        (Lang::Pt, true) => ("Tipo de garantia", "Garantia de fábrica"),
+        (Lang::Pt, false) => ("Tipo de garantia", "Garantia do vendedor"),
     };
+    let warranty_value_id = if factory { "2230280" } else { "2230279" };
     let attributes: Vec<Value> = item
         .attributes
         .iter()
@@ -181,10 +171,10 @@ pub(crate) fn item_json(item: &Item) -> Value {
         "sale_terms": [{
             "id": "WARRANTY_TYPE",
             "name": warranty_name,
-            "value_id": null,
+            "value_id": warranty_value_id,
             "value_name": warranty_type,
             "value_struct": null,
-            "values": [{"id": null, "name": warranty_type, "struct": null}],
+            "values": [{"id": warranty_value_id, "name": warranty_type, "struct": null}],
             "value_type": "list",
         }],
         "buying_mode": "buy_it_now",
