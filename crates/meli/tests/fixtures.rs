@@ -6,6 +6,9 @@
 //! reason. A new file makes `every_file_is_accounted_for` fail until someone
 //! decides which it is.
 
+// Helpers outside `#[test]` fns unwrap too; a panic here is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::{
     collections::BTreeSet,
     fs,
