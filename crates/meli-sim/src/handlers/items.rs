@@ -132,29 +132,11 @@ pub(crate) fn item_json(item: &Item) -> Value {
         .iter()
         .map(|a| attribute_json(a.id, a.name, a.value))
         .collect();
-    let family_name = item
-        .attributes
-        .iter()
-        .find(|a| a.id == "BRAND")
-        .map_or_else(
-            || item.title.to_owned(),
-            |b| {
-                format!(
-                    "{} {}",
-                    b.value,
-                    item.domain_id
-                        .split('-')
-                        .nth(1)
-                        .unwrap_or("")
-                        .to_lowercase()
-                )
-            },
-        );
     json!({
         "id": item.id,
         "site_id": item.site_id,
         "title": item.title,
-        "family_name": family_name,
+        "family_name": item.title,
         "family_id": digits.parse::<i64>().map_or(0, |d| d.wrapping_mul(7) % 9_000_000_000_000_000),
         "seller_id": item.seller_id,
         "category_id": item.category_id,
