@@ -65,6 +65,16 @@ impl SqliteStore {
         .busy_timeout(BUSY_TIMEOUT)
         .foreign_keys(true)
         .synchronous(SqliteSynchronous::Normal);
+        // "Creates the file if missing" includes its folder (e.g. a fresh data directory).
+        if let Some(dir) = base
+            .get_filename()
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Backend(format!("cannot create {}: {e}", dir.display()))
+            })?;
+        }
 
         let writer = SqlitePoolOptions::new()
             .max_connections(1)

@@ -15,11 +15,14 @@ mod file_backed {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn wal_file_runs_the_concurrency_cases_and_survives_reopening() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("mostrador.db");
+        let path = dir.path().join("data").join("mostrador.db");
         let path = path.to_str().unwrap();
 
         let store = SqliteStore::open(path).await.unwrap();
-        assert!(std::path::Path::new(path).exists(), "open creates the file");
+        assert!(
+            std::path::Path::new(path).exists(),
+            "open creates the file and its folder"
+        );
         assert_eq!(store.journal_mode().await.unwrap(), "wal");
         store::conformance::concurrent_claimers_never_share_a_job(&store).await;
         store::conformance::concurrent_locked_replies_have_one_winner(&store).await;

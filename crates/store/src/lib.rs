@@ -48,7 +48,8 @@ pub trait Store: Send + Sync + 'static {
     async fn ping(&self) -> StoreResult<()>;
 
     // ---- people and sessions ----
-    /// Fails with `Conflict` when the e-mail (case-insensitive) is taken.
+    /// Fails with `Conflict("email_taken")` when the e-mail (case-insensitive, Unicode-aware,
+    /// see [`support::email_key`]) is taken.
     async fn create_person(&self, new: NewPerson) -> StoreResult<Person>;
     async fn person_by_email(&self, email: &str) -> StoreResult<Option<Person>>;
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>>;
@@ -75,6 +76,8 @@ pub trait Store: Send + Sync + 'static {
     async fn connections(&self) -> StoreResult<Vec<Connection>>;
     /// Replaces the token pair (after a refresh). `NotFound` if the store is unknown.
     async fn save_tokens(&self, seller: SellerId, tokens: &SealedTokens) -> StoreResult<()>;
+    /// `Disconnected` also deletes the tokens (SPEC §1: disconnecting deletes them); the other
+    /// states keep them. `NotFound` if the store is unknown.
     async fn set_connection_health(
         &self,
         seller: SellerId,
@@ -82,7 +85,8 @@ pub trait Store: Send + Sync + 'static {
         detail: Option<&str>,
     ) -> StoreResult<()>;
     /// Takes the per-store refresh lock if free or expired at `now`; true when taken by `holder`.
-    /// Refresh tokens are single-use, so only the holder may spend one.
+    /// Refresh tokens are single-use, so only the holder may spend one. The current holder may
+    /// take it again (extending it). `NotFound` if the store is unknown.
     async fn try_lock_refresh(
         &self,
         seller: SellerId,
@@ -93,6 +97,7 @@ pub trait Store: Send + Sync + 'static {
     async fn unlock_refresh(&self, seller: SellerId, holder: &str) -> StoreResult<()>;
 
     // ---- OAuth round trips ----
+    /// `Conflict` if the state string is already stored.
     async fn put_oauth_state(&self, state: &OAuthState) -> StoreResult<()>;
     /// Returns and deletes the state, if it exists and has not expired at `now`. Single use.
     async fn take_oauth_state(
@@ -123,7 +128,9 @@ pub trait Store: Send + Sync + 'static {
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<Job>>;
     async fn complete_job(&self, id: JobId) -> StoreResult<()>;
-    /// Back to the queue for another attempt at `run_at`.
+    /// Back to the queue for another attempt at `run_at`. Like `complete_job` and `bury_job`,
+    /// `NotFound` for an unknown id; the lease is not checked (no lease token), so a worker whose
+    /// lease expired must expect its job may have been run again.
     async fn retry_job(&self, id: JobId, error: &str, run_at: DateTime<Utc>) -> StoreResult<()>;
     /// Dead letter: kept with its reason, never run again.
     async fn bury_job(&self, id: JobId, error: &str) -> StoreResult<()>;
@@ -135,12 +142,14 @@ pub trait Store: Send + Sync + 'static {
     // ---- cached Mercado Libre context ----
     async fn upsert_listing(&self, listing: &Listing) -> StoreResult<()>;
     async fn listing(&self, id: &ItemId) -> StoreResult<Option<Listing>>;
+    /// A `None` nickname keeps the one already known.
     async fn upsert_contact(&self, contact: &Contact) -> StoreResult<()>;
     async fn contact(&self, seller: SellerId, user: MeliUserId) -> StoreResult<Option<Contact>>;
 
     // ---- conversations ----
     /// Inserts or updates by (seller, category, meli_ref). `reply_locked` only ever goes from
-    /// false to true here; `last_inbound_at` keeps the later value.
+    /// false to true here; `last_inbound_at` keeps the later value; a `None` item or
+    /// `meli_status` keeps the known one; `status` takes the new value.
     async fn upsert_conversation(&self, c: UpsertConversation) -> StoreResult<Conversation>;
     /// Adds a message unless the conversation already has one with the same `meli_ref`; returns
     /// the stored message and whether it was inserted now.
@@ -161,7 +170,11 @@ pub trait Store: Send + Sync + 'static {
     async fn message(&self, id: MessageId) -> StoreResult<Option<Message>>;
     /// In one transaction: locks the conversation's reply box (failing with `Conflict` if it was
     /// already locked), stores the outgoing message as pending, and enqueues its outbox job. The
-    /// job's payload gets `"message_id"` set to the new message's id.
+    /// job's payload gets `"message_id"` set to the new message's id. The message is stored
+    /// under `conversation` (its own `conversation_id` is not consulted). Errors: `NotFound` for
+    /// an unknown conversation; `Conflict("already_answered")` when locked;
+    /// `Conflict("duplicate_message")` / `Conflict("duplicate_job")` when the message's
+    /// `meli_ref` or a live job's dedup key is taken — each rolls the whole call back.
     async fn queue_locked_reply(
         &self,
         conversation: ConversationId,
@@ -177,7 +190,8 @@ pub trait Store: Send + Sync + 'static {
         error: &str,
         unlock_reply: bool,
     ) -> StoreResult<()>;
-    /// Sets the conversation's status words (e.g. after the question is seen ANSWERED).
+    /// Sets the conversation's status words (e.g. after the question is seen ANSWERED); a `None`
+    /// `meli_status` keeps the current one. `NotFound` if the conversation is unknown.
     async fn set_conversation_status(
         &self,
         id: ConversationId,
