@@ -103,11 +103,12 @@ pub(crate) fn emit(state: &AppState, topic: &str, resource: String, user_id: i64
 
 async fn deliver(state: AppState, n: Notification) {
     let start = Instant::now();
-    let scale = if state.cfg.time_scale.is_finite() && state.cfg.time_scale >= 0.0 {
-        state.cfg.time_scale
-    } else {
-        1.0
-    };
+    let scale =
+        if state.cfg.time_scale.is_finite() && (0.0..=1000.0).contains(&state.cfg.time_scale) {
+            state.cfg.time_scale
+        } else {
+            1.0
+        };
     let mut shutdown = state.shutdown.subscribe();
     let mut last = LastTry::default();
     let mut attempt: u32 = 0;

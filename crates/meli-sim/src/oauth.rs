@@ -353,7 +353,10 @@ pub(crate) fn issue(app: &AppState, user_id: i64) -> Value {
         access.clone(),
         AccessToken {
             user_id,
-            expires_at: Instant::now() + ttl,
+            // A huge configured TTL saturates instead of overflowing.
+            expires_at: Instant::now()
+                .checked_add(ttl)
+                .unwrap_or_else(|| Instant::now() + Duration::from_secs(100 * 365 * 86_400)),
         },
     );
     inner.refresh_tokens.retain(|_, owner| *owner != user_id);
