@@ -832,3 +832,27 @@ async fn seed_is_deterministic() {
     let sites: Vec<String> = a.sellers().iter().map(|s| s.site_id.clone()).collect();
     assert_eq!(sites, vec!["MLA", "MLB", "MLM"]);
 }
+
+#[tokio::test]
+async fn slow_callback_counts_as_failure() {
+    let rx = slow_receiver(Duration::from_millis(800)).await;
+    let sim = start(config()).await;
+    sim.set_notification_url(Some(rx.url.clone())).await;
+    sim.ask_question(&sim.items_of(MLA_SELLER)[0], None, "¿Tenés stock?")
+        .await
+        .unwrap();
+    let s = sim.clone();
+    let delivered = eventually(Duration::from_secs(5), || {
+        let s = s.clone();
+        async move { s.deliveries().await.iter().any(|d| d.error.is_none()) }
+    })
+    .await;
+    assert!(delivered);
+    let log = sim.deliveries().await;
+    assert_eq!(log[0].attempt, 1);
+    assert!(
+        log[0].error.as_deref().unwrap().contains("500 ms"),
+        "{log:?}"
+    );
+    assert_eq!((log[1].attempt, log[1].status), (2, Some(200)));
+}

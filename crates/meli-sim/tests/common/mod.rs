@@ -269,3 +269,30 @@ pub fn fixture(rel: &str) -> Value {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
+
+/// A callback that takes `delay` to answer 200 on its first POST, then answers at once.
+pub async fn slow_receiver(delay: Duration) -> Receiver {
+    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let hits = Arc::new(AtomicU32::new(0));
+    let (b, h) = (bodies.clone(), hits.clone());
+    let app = Router::new().route(
+        "/notifications",
+        post(move |body: String| {
+            let (b, h) = (b.clone(), h.clone());
+            async move {
+                let n = h.fetch_add(1, Ordering::SeqCst);
+                b.lock()
+                    .await
+                    .push(serde_json::from_str(&body).unwrap_or(Value::Null));
+                if n == 0 {
+                    tokio::time::sleep(delay).await;
+                }
+                (StatusCode::OK, "ok")
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/notifications", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Receiver { url, bodies, hits }
+}
