@@ -1,1 +1,96 @@
-//! app
+//! # app — Mostrador's server
+//!
+//! The flow, module by module:
+//! - [`ingest`]: `POST /webhooks/meli` validates a notification, records it and enqueues its job in
+//!   one transaction, and answers 200 at once.
+//! - [`worker`] runs [`jobs`] from the durable queue: fetch the question, its listing and the asker
+//!   from Mercado Libre ([`convert`] maps their shapes to ours) and upsert the conversation; deliver
+//!   queued answers (`POST /answers`).
+//! - [`service`] holds the operations people trigger (answer a question, read a conversation),
+//!   shared by the JSON [`api`] and the server-rendered [`web`] UI, so both obey the same rules.
+//! - [`connect`] runs the OAuth flow that connects a store; [`tokens`] keeps its access token fresh
+//!   (single-use refresh tokens, refreshed under a database lock); [`crypto`] seals them at rest.
+//! - [`auth`] signs agents in; [`error`] maps failures to HTTP in one place.
+//!
+//! [`build_router`] assembles the routes; [`serve`] runs them on a listener until shutdown;
+//! [`open_store`] picks SQLite or PostgreSQL from a URL.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod connect;
+pub mod convert;
+pub mod crypto;
+pub mod error;
+pub mod ingest;
+pub mod jobs;
+pub mod scripted_connect;
+pub mod service;
+pub mod state;
+pub mod tokens;
+pub mod web;
+pub mod worker;
+
+pub use config::AppConfig;
+pub use state::AppState;
+pub use worker::Worker;
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{Value, json};
+use std::future::Future;
+use std::sync::Arc;
+use store::Store;
+
+/// Notification bodies are a few hundred bytes; anything near this is not one.
+const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
+
+pub fn build_router(state: AppState) -> Router {
+    let webhook = Router::new()
+        .route("/webhooks/meli", post(ingest::webhook))
+        .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(webhook)
+        .merge(api::routes())
+        .merge(web::routes())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, Json<Value>) {
+    match state.store.ping().await {
+        Ok(()) => (
+            axum::http::StatusCode::OK,
+            Json(json!({ "status": "ok", "database": state.store.backend() })),
+        ),
+        Err(e) => (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            Json(
+                json!({ "status": "unavailable", "database": state.store.backend(), "error": e.to_string() }),
+            ),
+        ),
+    }
+}
+
+/// Serves the app on `listener` until `shutdown` resolves, finishing requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, build_router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Opens the store named by `url`: `postgres://…` / `postgresql://…` for PostgreSQL, anything else
+/// (`sqlite://path`, or a plain file path) for SQLite. Migrations run on open.
+pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(store_postgres::PgStore::connect(url).await?))
+    } else {
+        Ok(Arc::new(store_sqlite::SqliteStore::open(url).await?))
+    }
+}

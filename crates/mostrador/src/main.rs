@@ -1,1 +1,29 @@
-fn main() {}
+//! # mostrador — the command line
+//!
+//! - `demo`: the simulator, the server and a worker on SQLite, with the demo stores connected
+//!   through the real OAuth flow and simulated buyers asking questions.
+//! - `serve`: the server (and, unless told otherwise, a worker) against the real Mercado Libre.
+//! - `worker`: only the worker, for extra processes sharing a PostgreSQL database.
+//! - `admin create-user`: the first admin, or more agents.
+//! - `meli parse KIND FILE`: parse a saved Mercado Libre payload with the client's own models.
+//! - `migrate`: apply database migrations and exit.
+
+mod cli;
+mod demo;
+mod runtime;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    runtime::init_tracing(cli.log_json);
+    match cli.run().await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

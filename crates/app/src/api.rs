@@ -1,0 +1,179 @@
+//! The JSON API under `/api`. Same session as the web UI (cookie) or `Authorization: Bearer`.
+
+use crate::auth::{self, ApiPerson};
+use crate::error::{AppError, AppResult};
+use crate::service;
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use domain::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use store::ConversationFilter;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/login", post(login))
+        .route("/api/me", get(me))
+        .route("/api/conversations", get(conversations))
+        .route("/api/conversations/{id}", get(conversation))
+        .route("/api/conversations/{id}/answer", post(answer))
+        .route("/api/stores", get(stores))
+        .route("/api/notifications", get(notifications))
+        .route("/api/jobs", get(jobs))
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    email: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<AppState>,
+    Json(body): Json<LoginBody>,
+) -> AppResult<Json<Value>> {
+    let (person, token) = auth::login(&state, &body.email, &body.password).await?;
+    Ok(Json(json!({ "token": token, "person": person })))
+}
+
+async fn me(ApiPerson(person): ApiPerson) -> Json<Person> {
+    Json(person)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ConversationQuery {
+    pub seller_id: Option<i64>,
+    pub category: Option<String>,
+    pub status: Option<String>,
+    pub limit: Option<i64>,
+}
+
+impl ConversationQuery {
+    pub fn to_filter(&self) -> AppResult<ConversationFilter> {
+        let category = match self.category.as_deref().filter(|s| !s.is_empty()) {
+            Some(c) => Some(Category::parse(c).ok_or_else(|| {
+                AppError::bad_request(
+                    "invalid_filter",
+                    format!("unknown category {c:?} (pre_sale_question, post_sale_help, claim)"),
+                )
+            })?),
+            None => None,
+        };
+        let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
+            Some(s) => Some(ConversationStatus::parse(s).ok_or_else(|| {
+                AppError::bad_request(
+                    "invalid_filter",
+                    format!("unknown status {s:?} (open, waiting, resolved)"),
+                )
+            })?),
+            None => None,
+        };
+        Ok(ConversationFilter {
+            seller_id: self.seller_id.map(SellerId),
+            category,
+            status,
+            limit: self.limit.map(|l| l.clamp(1, 500)),
+        })
+    }
+}
+
+async fn conversations(
+    State(state): State<AppState>,
+    _who: ApiPerson,
+    Query(q): Query<ConversationQuery>,
+) -> AppResult<Json<Vec<store::ConversationSummary>>> {
+    Ok(Json(
+        service::list_conversations(&state, &q.to_filter()?).await?,
+    ))
+}
+
+async fn conversation(
+    State(state): State<AppState>,
+    _who: ApiPerson,
+    Path(id): Path<i64>,
+) -> AppResult<Json<service::ConversationDetail>> {
+    Ok(Json(
+        service::conversation_detail(&state, ConversationId(id)).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct AnswerBody {
+    text: String,
+}
+
+async fn answer(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+    Path(id): Path<i64>,
+    Json(body): Json<AnswerBody>,
+) -> AppResult<(StatusCode, Json<Message>)> {
+    let message = service::answer_question(&state, &person, ConversationId(id), &body.text).await?;
+    Ok((StatusCode::ACCEPTED, Json(message)))
+}
+
+#[derive(Serialize)]
+struct StoreOut {
+    seller_id: SellerId,
+    site_id: String,
+    nickname: String,
+    currency_id: String,
+    health: store::ConnectionHealth,
+    health_detail: Option<String>,
+}
+
+async fn stores(State(state): State<AppState>, _who: ApiPerson) -> AppResult<Json<Vec<StoreOut>>> {
+    let out = state
+        .store
+        .connections()
+        .await?
+        .into_iter()
+        .map(|c| StoreOut {
+            seller_id: c.seller_id,
+            site_id: c.site_id,
+            nickname: c.nickname,
+            currency_id: c.currency_id,
+            health: c.health,
+            health_detail: c.health_detail,
+        })
+        .collect();
+    Ok(Json(out))
+}
+
+fn require_admin(person: &Person) -> AppResult<()> {
+    if person.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("admins only".into()))
+    }
+}
+
+async fn notifications(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+) -> AppResult<Json<Value>> {
+    require_admin(&person)?;
+    let rows = state.store.recent_notifications(100).await?;
+    let out: Vec<Value> = rows
+        .into_iter()
+        .map(|n| {
+            json!({
+                "id": n.id, "topic": n.topic, "resource": n.resource, "user_id": n.user_id,
+                "application_id": n.application_id, "state": n.state, "ignore_reason": n.ignore_reason,
+                "deliveries": n.deliveries, "received_at": n.received_at,
+            })
+        })
+        .collect();
+    Ok(Json(Value::Array(out)))
+}
+
+async fn jobs(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+) -> AppResult<Json<store::JobCounts>> {
+    require_admin(&person)?;
+    Ok(Json(state.store.job_counts().await?))
+}

@@ -1,0 +1,205 @@
+//! Agent authentication: argon2 password hashes, opaque session tokens (only their SHA-256 is
+//! stored), a cookie for the web UI and the same token as a Bearer header for the JSON API.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use base64::Engine;
+use chrono::{Duration, Utc};
+use domain::{Person, Role};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use store::NewPerson;
+
+pub const SESSION_COOKIE: &str = "mostrador_session";
+pub const SESSION_TTL_HOURS: i64 = 12;
+
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("hashing password: {e}")))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+}
+
+/// Validates and creates a person; shared by `admin create-user`, `demo` and tests.
+pub async fn create_person(
+    state: &AppState,
+    email: &str,
+    name: &str,
+    password: &str,
+    role: Role,
+) -> Result<Person, AppError> {
+    create_person_in(state.store.as_ref(), email, name, password, role).await
+}
+
+/// Same as [`create_person`], for commands that have a store but no running app.
+pub async fn create_person_in(
+    store: &dyn store::Store,
+    email: &str,
+    name: &str,
+    password: &str,
+    role: Role,
+) -> Result<Person, AppError> {
+    let email = email.trim().to_lowercase();
+    if !email.contains('@') || email.len() < 3 {
+        return Err(AppError::bad_request(
+            "invalid_email",
+            format!("{email:?} is not an e-mail address"),
+        ));
+    }
+    if password.chars().count() < 8 {
+        return Err(AppError::bad_request(
+            "weak_password",
+            "the password must have at least 8 characters",
+        ));
+    }
+    let new = NewPerson {
+        email: email.clone(),
+        name: name.trim().to_string(),
+        role,
+        password_hash: hash_password(password)?,
+    };
+    store.create_person(new).await.map_err(|e| match e {
+        store::StoreError::Conflict(_) => AppError::Conflict {
+            code: "email_taken",
+            message: format!("{email} already has an account"),
+        },
+        other => other.into(),
+    })
+}
+
+fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Checks credentials and opens a session; returns the raw token for the cookie or header.
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+) -> Result<(Person, String), AppError> {
+    let person = state
+        .store
+        .person_by_email(&email.trim().to_lowercase())
+        .await?;
+    let Some(person) = person else {
+        // Spend the same time as a real check, so timing does not reveal which accounts exist.
+        verify_password(password, &DUMMY_HASH);
+        return Err(AppError::Forbidden("wrong e-mail or password".into()));
+    };
+    if !verify_password(password, &person.password_hash) {
+        return Err(AppError::Forbidden("wrong e-mail or password".into()));
+    }
+    let mut raw = [0u8; 32];
+    rand::rng().fill_bytes(&mut raw);
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    state
+        .store
+        .create_session(
+            &token_hash(&token),
+            person.id,
+            Utc::now() + Duration::hours(SESSION_TTL_HOURS),
+        )
+        .await?;
+    Ok((person, token))
+}
+
+pub async fn logout(state: &AppState, token: &str) -> Result<(), AppError> {
+    Ok(state.store.delete_session(&token_hash(token)).await?)
+}
+
+static DUMMY_HASH: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| hash_password("not-a-real-password").unwrap_or_default());
+
+fn session_token(parts: &Parts) -> Option<String> {
+    if let Some(value) = parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        if let Some(token) = value.strip_prefix("Bearer ") {
+            return Some(token.trim().to_string());
+        }
+    }
+    CookieJar::from_headers(&parts.headers)
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_string())
+}
+
+async fn person_from_parts(parts: &Parts, state: &AppState) -> Result<Option<Person>, AppError> {
+    let Some(token) = session_token(parts) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .session_person(&token_hash(&token), Utc::now())
+        .await?)
+}
+
+/// A signed-in person, for JSON API routes (401 otherwise).
+pub struct ApiPerson(pub Person);
+
+impl FromRequestParts<AppState> for ApiPerson {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        person_from_parts(parts, state)
+            .await?
+            .map(ApiPerson)
+            .ok_or(AppError::Unauthorized)
+    }
+}
+
+/// A signed-in person, for web pages (redirect to the login page otherwise).
+pub struct WebPerson(pub Person);
+
+impl FromRequestParts<AppState> for WebPerson {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        match person_from_parts(parts, state).await {
+            Ok(Some(p)) => Ok(WebPerson(p)),
+            Ok(None) => Err(Redirect::to("/login").into_response()),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_only_the_right_password() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong horse", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+}

@@ -1,0 +1,32 @@
+//! Settings the server needs beyond the Mercado Libre client's own.
+
+/// Runtime configuration of the app (the CLI fills it from flags and environment).
+#[derive(Clone)]
+pub struct AppConfig {
+    /// The Mercado Libre application id (`client_id`); webhooks for any other app are ignored.
+    pub meli_app_id: i64,
+    /// Where people reach this server, e.g. `https://mostrador.example.com` (no trailing slash).
+    pub public_url: String,
+    /// Key sealing tokens at rest.
+    pub secret_key: [u8; 32],
+    /// The Set-Cookie `Secure` flag: on whenever `public_url` is https.
+    pub secure_cookies: bool,
+}
+
+impl AppConfig {
+    pub fn new(meli_app_id: i64, public_url: &str, secret_key: [u8; 32]) -> Self {
+        let public_url = public_url.trim_end_matches('/').to_string();
+        let secure_cookies = public_url.starts_with("https://");
+        AppConfig {
+            meli_app_id,
+            public_url,
+            secret_key,
+            secure_cookies,
+        }
+    }
+
+    /// The OAuth redirect URI registered with Mercado Libre.
+    pub fn oauth_redirect_uri(&self) -> String {
+        format!("{}/oauth/callback", self.public_url)
+    }
+}

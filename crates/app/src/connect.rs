@@ -1,0 +1,93 @@
+//! Connecting a store: OAuth 2.0 authorization code with `state` (CSRF) and PKCE S256, then
+//! `/users/me` to learn which seller granted access.
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use base64::Engine;
+use chrono::{Duration, Utc};
+use domain::{Person, SellerId, Site};
+use rand::RngCore;
+use store::{Connection, NewConnection, OAuthState};
+
+const STATE_TTL_MINUTES: i64 = 15;
+
+/// Returns the Mercado Libre authorization URL to send the admin to.
+pub async fn start(state: &AppState, admin: &Person, site: &str) -> AppResult<String> {
+    let site = Site::parse_known(site).map_err(|e| AppError::bad_request("unknown_site", e))?;
+    let pkce = meli::Pkce::generate();
+    let mut raw = [0u8; 24];
+    rand::rng().fill_bytes(&mut raw);
+    let csrf = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);
+    let url = state
+        .meli
+        .authorization_url(site.code(), &csrf, pkce.challenge())
+        .map_err(|e| AppError::bad_request("unknown_site", e.to_string()))?;
+    state
+        .store
+        .put_oauth_state(&OAuthState {
+            state: csrf,
+            pkce_verifier: pkce.verifier().to_string(),
+            site_id: site.code().to_string(),
+            created_by: Some(admin.id),
+            expires_at: Utc::now() + Duration::minutes(STATE_TTL_MINUTES),
+        })
+        .await?;
+    Ok(url.to_string())
+}
+
+/// Completes the flow from the callback's `code` and `state`.
+pub async fn finish(state: &AppState, code: &str, csrf: &str) -> AppResult<Connection> {
+    let pending = state
+        .store
+        .take_oauth_state(csrf, Utc::now())
+        .await?
+        .ok_or_else(|| {
+            AppError::bad_request(
+                "invalid_state",
+                "this authorization link expired or was already used; connect the store again",
+            )
+        })?;
+    let tokens = state
+        .meli
+        .exchange_code(code, &pending.pkce_verifier)
+        .await
+        .map_err(|e| {
+            AppError::bad_request(
+                "authorization_failed",
+                format!("Mercado Libre refused the authorization: {e}"),
+            )
+        })?;
+    let me = state.meli.me(&tokens.access_token).await.map_err(|e| {
+        AppError::bad_request(
+            "authorization_failed",
+            format!("could not read the connected account: {e}"),
+        )
+    })?;
+    if tokens.refresh_token.is_none() {
+        return Err(AppError::bad_request(
+            "offline_access_missing",
+            "Mercado Libre returned no refresh token: enable offline_access for this application",
+        ));
+    }
+    let site_id = me.site_id.clone().unwrap_or(pending.site_id);
+    let currency_id = Site::new(site_id.clone())
+        .info()
+        .map(|i| i.currency.to_string())
+        .unwrap_or_default();
+    let connection = state
+        .store
+        .upsert_connection(NewConnection {
+            seller_id: SellerId(me.id),
+            site_id,
+            nickname: if me.nickname.is_empty() {
+                me.id.to_string()
+            } else {
+                me.nickname.clone()
+            },
+            currency_id,
+            tokens: state.tokens.seal(&tokens, Utc::now()),
+        })
+        .await?;
+    tracing::info!(seller.id = %connection.seller_id, site = %connection.site_id, "store connected");
+    Ok(connection)
+}

@@ -1,0 +1,115 @@
+//! `POST /webhooks/meli`: validate, record, enqueue, answer — no Mercado Libre call on this path,
+//! since Mercado Libre wants a 200 within 500 ms and retries (then disables topics) otherwise.
+//! Notifications we will not process (another application, an unknown seller, a topic not handled
+//! yet) are recorded as ignored and still acknowledged, so Mercado Libre stops retrying them.
+
+use crate::error::{AppError, AppResult};
+use crate::jobs;
+use crate::state::AppState;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use chrono::Utc;
+use domain::{QuestionId, SellerId};
+use serde_json::{Value, json};
+use store::{NewNotification, NotificationState, RecordOutcome};
+
+pub async fn webhook(State(state): State<AppState>, body: Bytes) -> AppResult<Json<Value>> {
+    let notification = serde_json::from_slice::<meli::Notification>(&body).map_err(|e| {
+        AppError::bad_request(
+            "invalid_notification",
+            format!("not a Mercado Libre notification: {e}"),
+        )
+    })?;
+    let raw: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let seller = SellerId(notification.user_id);
+    let now = Utc::now();
+
+    let (job, ignore_reason) = match triage(&state, &notification).await? {
+        Ok(job) => (job, None),
+        Err(reason) => (None, Some(reason)),
+    };
+    let record = NewNotification {
+        dedup_key: dedup_key(&notification),
+        topic: notification.topic.clone().unwrap_or_default(),
+        resource: notification.resource.clone(),
+        user_id: notification.user_id,
+        application_id: notification.application_id,
+        raw,
+        state: if ignore_reason.is_some() {
+            NotificationState::Ignored
+        } else {
+            NotificationState::Queued
+        },
+        ignore_reason: ignore_reason.clone(),
+        received_at: now,
+    };
+    let outcome = state.store.record_notification(record, job).await?;
+    let (status, id) = match outcome {
+        RecordOutcome::Recorded {
+            notification_id,
+            job_id,
+        } => {
+            if job_id.is_some() {
+                state.jobs_waiting.notify_one();
+            }
+            (
+                if ignore_reason.is_some() {
+                    "ignored"
+                } else {
+                    "queued"
+                },
+                notification_id,
+            )
+        }
+        RecordOutcome::Duplicate { notification_id } => ("duplicate", notification_id),
+    };
+    tracing::info!(seller.id = %seller, topic = notification.topic.as_deref().unwrap_or_default(), resource = %notification.resource, status, "notification received");
+    Ok(Json(
+        json!({ "status": status, "notification_id": id, "reason": ignore_reason }),
+    ))
+}
+
+/// The job a notification calls for, or why it is ignored.
+async fn triage(
+    state: &AppState,
+    n: &meli::Notification,
+) -> AppResult<Result<Option<store::NewJob>, String>> {
+    if let Some(app) = n.application_id {
+        if app != state.config.meli_app_id {
+            return Ok(Err(format!("notification for application {app}, not ours")));
+        }
+    }
+    let seller = SellerId(n.user_id);
+    match state.store.connection(seller).await? {
+        Some(c) if c.tokens.is_some() => {}
+        _ => return Ok(Err(format!("seller {seller} is not a connected store"))),
+    }
+    match (n.topic.as_deref().unwrap_or_default(), n.question_id()) {
+        ("questions", Some(id)) => Ok(Ok(Some(jobs::fetch_question_job(
+            seller,
+            QuestionId(id),
+            Utc::now(),
+        )))),
+        ("questions", None) => Ok(Err(format!(
+            "questions notification with an unexpected resource {:?}",
+            n.resource
+        ))),
+        (topic, _) => Ok(Err(format!("topic {topic:?} is not handled yet"))),
+    }
+}
+
+/// Mercado Libre's `_id` identifies a notification across its retries; without one, the fields
+/// that stay the same across retries do.
+fn dedup_key(n: &meli::Notification) -> String {
+    match &n.id {
+        Some(id) => format!("id:{id}"),
+        None => format!(
+            "{}|{}|{}|{}",
+            n.topic.as_deref().unwrap_or_default(),
+            n.resource,
+            n.user_id,
+            n.sent.map(|s| s.to_rfc3339()).unwrap_or_default()
+        ),
+    }
+}

@@ -1,0 +1,313 @@
+//! Job kinds (stable names, stored in the queue) and what each does. Every job is idempotent:
+//! it re-reads Mercado Libre and upserts, so running one twice changes nothing.
+
+use crate::state::AppState;
+use crate::tokens::TokenError;
+use chrono::{DateTime, Utc};
+use domain::*;
+use meli::MeliError;
+use serde::{Deserialize, Serialize};
+use std::future::Future;
+use store::{Job, NewJob, NewMessage, StoreError, UpsertConversation};
+
+pub const FETCH_QUESTION: &str = "meli.fetch_question";
+pub const POST_ANSWER: &str = "meli.post_answer";
+
+#[derive(Debug)]
+pub enum JobError {
+    Retry {
+        error: String,
+        after: Option<chrono::Duration>,
+    },
+    Fatal(String),
+}
+
+impl JobError {
+    fn retry(error: impl ToString) -> Self {
+        JobError::Retry {
+            error: error.to_string(),
+            after: None,
+        }
+    }
+}
+
+impl From<StoreError> for JobError {
+    fn from(e: StoreError) -> Self {
+        JobError::retry(e)
+    }
+}
+
+impl From<TokenError> for JobError {
+    fn from(e: TokenError) -> Self {
+        if e.is_retryable() {
+            JobError::retry(e)
+        } else {
+            JobError::Fatal(e.to_string())
+        }
+    }
+}
+
+impl From<MeliError> for JobError {
+    fn from(e: MeliError) -> Self {
+        match &e {
+            MeliError::RateLimited { retry_after, .. } => JobError::Retry {
+                error: e.to_string(),
+                after: retry_after.and_then(|d| chrono::Duration::from_std(d).ok()),
+            },
+            _ if e.is_retryable() => JobError::retry(e),
+            _ => JobError::Fatal(e.to_string()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FetchQuestion {
+    pub seller_id: SellerId,
+    pub question_id: QuestionId,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct PostAnswer {
+    pub seller_id: SellerId,
+    pub question_id: QuestionId,
+    pub conversation_id: ConversationId,
+    /// Set by the store when the reply is queued.
+    pub message_id: MessageId,
+}
+
+pub fn fetch_question_job(
+    seller_id: SellerId,
+    question_id: QuestionId,
+    run_at: DateTime<Utc>,
+) -> NewJob {
+    NewJob {
+        kind: FETCH_QUESTION.into(),
+        payload: serde_json::json!({ "seller_id": seller_id, "question_id": question_id }),
+        dedup_key: Some(format!("{FETCH_QUESTION}:{seller_id}:{question_id}")),
+        run_at,
+    }
+}
+
+pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
+    match job.kind.as_str() {
+        FETCH_QUESTION => fetch_question(state, payload(job)?).await,
+        POST_ANSWER => post_answer(state, payload(job)?).await,
+        other => Err(JobError::Fatal(format!("unknown job kind {other:?}"))),
+    }
+}
+
+/// Called when a job exhausted its attempts, to leave its subject in an honest state.
+pub async fn on_give_up(state: &AppState, job: &Job, error: &str) {
+    if job.kind == POST_ANSWER {
+        if let Ok(p) = payload::<PostAnswer>(job) {
+            let reason =
+                format!("Mercado Libre could not be reached to deliver the answer: {error}");
+            if let Err(e) = state
+                .store
+                .mark_message_failed(p.message_id, &reason, true)
+                .await
+            {
+                tracing::error!(error = %e, "could not record the failed answer");
+            }
+        }
+    }
+}
+
+fn payload<T: serde::de::DeserializeOwned>(job: &Job) -> Result<T, JobError> {
+    serde_json::from_value(job.payload.clone())
+        .map_err(|e| JobError::Fatal(format!("malformed {} payload: {e}", job.kind)))
+}
+
+/// Calls Mercado Libre with the store's token, refreshing once and retrying after a 401.
+async fn with_token<T, F, Fut>(state: &AppState, seller: SellerId, call: F) -> Result<T, JobError>
+where
+    F: Fn(String) -> Fut,
+    Fut: Future<Output = Result<T, MeliError>>,
+{
+    let token = state.tokens.access_token(seller).await?;
+    match call(token.clone()).await {
+        Err(e) if e.is_unauthorized() => {
+            let fresh = state.tokens.after_unauthorized(seller, &token).await?;
+            Ok(call(fresh).await?)
+        }
+        other => Ok(other?),
+    }
+}
+
+async fn fetch_question(state: &AppState, p: FetchQuestion) -> Result<(), JobError> {
+    let meli = &state.meli;
+    let question = with_token(state, p.seller_id, |t| async move {
+        meli.question(&t, p.question_id.0).await
+    })
+    .await?;
+    let item_id = ItemId(question.item_id.clone());
+    match with_token(state, p.seller_id, |t| {
+        let id = item_id.0.clone();
+        async move { meli.item(&t, &id).await }
+    })
+    .await
+    {
+        Ok(item) => {
+            state
+                .store
+                .upsert_listing(&crate::convert::listing(&item))
+                .await?
+        }
+        // The question stays useful without its listing; a missing listing is not worth a retry loop.
+        Err(JobError::Fatal(e)) => {
+            tracing::warn!(item.id = %item_id, error = %e, "listing not available")
+        }
+        Err(retry) => return Err(retry),
+    }
+    let buyer = question.asker_id().map(MeliUserId);
+    if let Some(buyer) = buyer {
+        let known = state.store.contact(p.seller_id, buyer).await?;
+        if known.as_ref().and_then(|c| c.nickname.as_ref()).is_none() {
+            let nickname = match with_token(state, p.seller_id, |t| async move {
+                meli.user(&t, buyer.0).await
+            })
+            .await
+            {
+                Ok(user) => Some(user.nickname).filter(|n| !n.is_empty()),
+                Err(JobError::Fatal(e)) => {
+                    tracing::warn!(buyer.id = %buyer, error = %e, "buyer profile not available");
+                    None
+                }
+                Err(retry) => return Err(retry),
+            };
+            state
+                .store
+                .upsert_contact(&Contact {
+                    seller_id: p.seller_id,
+                    meli_user_id: buyer,
+                    nickname,
+                })
+                .await?;
+        }
+    }
+    crate::convert::store_question(state, p.seller_id, &question).await
+}
+
+async fn post_answer(state: &AppState, p: PostAnswer) -> Result<(), JobError> {
+    let Some(message) = state.store.message(p.message_id).await? else {
+        return Err(JobError::Fatal(format!(
+            "message {} no longer exists",
+            p.message_id
+        )));
+    };
+    if message.delivery == DeliveryStatus::Sent {
+        return Ok(());
+    }
+    let meli = &state.meli;
+    let text = message.text.clone();
+    let result = with_token(state, p.seller_id, |t| {
+        let text = text.clone();
+        async move { meli.post_answer(&t, p.question_id.0, &text).await }
+    })
+    .await;
+    match result {
+        Ok(_) => {
+            state
+                .store
+                .mark_message_sent(message.id, Utc::now())
+                .await?;
+            state
+                .store
+                .set_conversation_status(
+                    p.conversation_id,
+                    ConversationStatus::Resolved,
+                    Some("ANSWERED"),
+                )
+                .await?;
+            Ok(())
+        }
+        Err(JobError::Fatal(error)) => {
+            // An earlier attempt may have landed without us seeing the reply: look before failing.
+            let question = with_token(state, p.seller_id, |t| async move {
+                meli.question(&t, p.question_id.0).await
+            })
+            .await;
+            if let Ok(q) = &question {
+                if q.answer
+                    .as_ref()
+                    .is_some_and(|a| a.text.trim() == message.text.trim())
+                {
+                    state
+                        .store
+                        .mark_message_sent(message.id, Utc::now())
+                        .await?;
+                    state
+                        .store
+                        .set_conversation_status(
+                            p.conversation_id,
+                            ConversationStatus::Resolved,
+                            Some("ANSWERED"),
+                        )
+                        .await?;
+                    return Ok(());
+                }
+            }
+            let answered_elsewhere = question.as_ref().is_ok_and(|q| q.answer.is_some());
+            let reason = if answered_elsewhere {
+                format!(
+                    "Mercado Libre refused the answer: the question was already answered elsewhere ({error})"
+                )
+            } else {
+                format!("Mercado Libre refused the answer: {error}")
+            };
+            state
+                .store
+                .mark_message_failed(message.id, &reason, !answered_elsewhere)
+                .await?;
+            if let Ok(q) = question {
+                crate::convert::store_question(state, p.seller_id, &q).await?;
+            }
+            Ok(())
+        }
+        Err(retry) => Err(retry),
+    }
+}
+
+/// Builds the conversation upsert for a question as Mercado Libre reports it.
+pub fn question_conversation(
+    seller: SellerId,
+    q: &meli::Question,
+    now: DateTime<Utc>,
+) -> UpsertConversation {
+    let unanswered = q.status == meli::QuestionStatus::Unanswered;
+    UpsertConversation {
+        seller_id: seller,
+        category: Category::PreSaleQuestion,
+        meli_ref: q.id.to_string(),
+        buyer_id: MeliUserId(q.asker_id().unwrap_or_default()),
+        item_id: Some(ItemId(q.item_id.clone())),
+        status: if unanswered {
+            ConversationStatus::Open
+        } else {
+            ConversationStatus::Resolved
+        },
+        meli_status: Some(q.status.to_string()),
+        reply_locked: !unanswered,
+        last_inbound_at: q.date_created.with_timezone(&Utc),
+        now,
+    }
+}
+
+pub fn question_message(conv: ConversationId, q: &meli::Question) -> NewMessage {
+    NewMessage {
+        conversation_id: conv,
+        meli_ref: format!("question:{}", q.id),
+        direction: Direction::Inbound,
+        author: Author::Buyer,
+        author_person_id: None,
+        text: q.text.clone(),
+        delivery: DeliveryStatus::Received,
+        created_at: q.date_created.with_timezone(&Utc),
+        sent_at: None,
+    }
+}
+
+/// The outgoing answer's dedup key: the same for ours and for one written on Mercado Libre.
+pub fn answer_ref(question: QuestionId) -> String {
+    format!("answer:{question}")
+}

@@ -1,0 +1,33 @@
+//! What every handler and worker shares.
+
+use crate::config::AppConfig;
+use crate::crypto::Sealer;
+use crate::tokens::TokenManager;
+use meli::MeliClient;
+use std::sync::Arc;
+use store::Store;
+use tokio::sync::Notify;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub meli: MeliClient,
+    pub config: Arc<AppConfig>,
+    pub tokens: TokenManager,
+    /// Poked when a job is enqueued, so an in-process worker starts at once instead of polling.
+    pub jobs_waiting: Arc<Notify>,
+}
+
+impl AppState {
+    pub fn new(store: Arc<dyn Store>, meli: MeliClient, config: AppConfig) -> Self {
+        let sealer = Sealer::new(&config.secret_key);
+        let tokens = TokenManager::new(store.clone(), meli.clone(), sealer);
+        AppState {
+            store,
+            meli,
+            config: Arc::new(config),
+            tokens,
+            jobs_waiting: Arc::new(Notify::new()),
+        }
+    }
+}

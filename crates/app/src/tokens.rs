@@ -1,0 +1,175 @@
+//! Access tokens per store: opened from their sealed form, refreshed shortly before expiry or after
+//! a 401. Refresh tokens are single-use and rotate, so a refresh is done under a per-store lock in
+//! the database (two workers, even in two processes, never spend the same refresh token) and the
+//! new pair is persisted before the new access token is used.
+
+use crate::crypto::{SealError, Sealer};
+use chrono::{DateTime, Duration, Utc};
+use domain::SellerId;
+use meli::{MeliClient, MeliError, TokenResponse};
+use std::sync::Arc;
+use store::{ConnectionHealth, SealedTokens, Store, StoreError};
+
+/// Refresh this long before the access token's stated expiry, so calls in flight don't race it.
+const REFRESH_MARGIN_MINUTES: i64 = 5;
+const LOCK_SECONDS: i64 = 30;
+const LOCK_WAIT_ROUNDS: u32 = 50;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("store {0} is not connected")]
+    UnknownStore(SellerId),
+    #[error("store {0} needs to be connected again (its authorization was revoked or expired)")]
+    NeedsReauth(SellerId),
+    #[error("another worker is refreshing the tokens of store {0}")]
+    Busy(SellerId),
+    #[error("stored tokens cannot be opened: {0}")]
+    Sealed(#[from] SealError),
+    #[error(transparent)]
+    Meli(#[from] MeliError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl TokenError {
+    /// Worth trying again later (the same job, after a backoff).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            TokenError::Busy(_) | TokenError::Store(_) => true,
+            TokenError::Meli(e) => e.is_retryable(),
+            _ => false,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct TokenManager {
+    store: Arc<dyn Store>,
+    meli: MeliClient,
+    sealer: Sealer,
+    /// Identifies this process's lock holds.
+    holder: String,
+}
+
+impl TokenManager {
+    pub fn new(store: Arc<dyn Store>, meli: MeliClient, sealer: Sealer) -> Self {
+        TokenManager {
+            store,
+            meli,
+            sealer,
+            holder: uuid::Uuid::now_v7().to_string(),
+        }
+    }
+
+    pub fn seal(&self, tokens: &TokenResponse, now: DateTime<Utc>) -> SealedTokens {
+        SealedTokens {
+            access: self.sealer.seal(&tokens.access_token),
+            refresh: self
+                .sealer
+                .seal(tokens.refresh_token.as_deref().unwrap_or_default()),
+            access_expires_at: now
+                + Duration::seconds(
+                    i64::try_from(tokens.expires_in)
+                        .unwrap_or(i64::MAX / 1000)
+                        .min(365 * 86_400),
+                ),
+        }
+    }
+
+    /// A usable access token for the store, refreshing first when it is about to expire.
+    pub async fn access_token(&self, seller: SellerId) -> Result<String, TokenError> {
+        let sealed = self.current(seller).await?;
+        if sealed.access_expires_at - Duration::minutes(REFRESH_MARGIN_MINUTES) > Utc::now() {
+            return Ok(self.sealer.open(&sealed.access)?);
+        }
+        self.refresh(seller, &sealed.access).await
+    }
+
+    /// After Mercado Libre answered 401 to `rejected`: refresh, unless someone already did.
+    pub async fn after_unauthorized(
+        &self,
+        seller: SellerId,
+        rejected: &str,
+    ) -> Result<String, TokenError> {
+        let sealed = self.current(seller).await?;
+        let current = self.sealer.open(&sealed.access)?;
+        if current != rejected {
+            return Ok(current);
+        }
+        self.refresh(seller, &sealed.access).await
+    }
+
+    async fn current(&self, seller: SellerId) -> Result<SealedTokens, TokenError> {
+        let conn = self
+            .store
+            .connection(seller)
+            .await?
+            .ok_or(TokenError::UnknownStore(seller))?;
+        match (conn.health, conn.tokens) {
+            (ConnectionHealth::Connected, Some(tokens)) => Ok(tokens),
+            (ConnectionHealth::Disconnected, _) | (_, None) => {
+                Err(TokenError::UnknownStore(seller))
+            }
+            (ConnectionHealth::NeedsReauth, _) => Err(TokenError::NeedsReauth(seller)),
+        }
+    }
+
+    /// Refreshes unless the stored access token is no longer `stale` (another holder refreshed).
+    async fn refresh(&self, seller: SellerId, stale: &[u8]) -> Result<String, TokenError> {
+        for _ in 0..LOCK_WAIT_ROUNDS {
+            let now = Utc::now();
+            if !self
+                .store
+                .try_lock_refresh(
+                    seller,
+                    &self.holder,
+                    now + Duration::seconds(LOCK_SECONDS),
+                    now,
+                )
+                .await?
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                let sealed = self.current(seller).await?;
+                if sealed.access != stale {
+                    return Ok(self.sealer.open(&sealed.access)?);
+                }
+                continue;
+            }
+            let result = self.refresh_locked(seller, stale).await;
+            if let Err(e) = self.store.unlock_refresh(seller, &self.holder).await {
+                tracing::warn!(seller.id = %seller, error = %e, "releasing the refresh lock failed; it expires by itself");
+            }
+            return result;
+        }
+        Err(TokenError::Busy(seller))
+    }
+
+    async fn refresh_locked(&self, seller: SellerId, stale: &[u8]) -> Result<String, TokenError> {
+        let sealed = self.current(seller).await?;
+        if sealed.access != stale {
+            return Ok(self.sealer.open(&sealed.access)?);
+        }
+        let refresh_token = self.sealer.open(&sealed.refresh)?;
+        match self.meli.refresh_token(&refresh_token).await {
+            Ok(fresh) => {
+                let resealed = self.seal(&fresh, Utc::now());
+                // Persist before use: the old refresh token is already spent.
+                self.store.save_tokens(seller, &resealed).await?;
+                tracing::info!(seller.id = %seller, "access token refreshed");
+                Ok(fresh.access_token)
+            }
+            Err(e) if e.is_invalid_grant() => {
+                tracing::warn!(seller.id = %seller, "refresh token refused; store needs re-authorization");
+                self.store
+                    .set_connection_health(
+                        seller,
+                        ConnectionHealth::NeedsReauth,
+                        Some("Mercado Libre refused the refresh token (invalid_grant)"),
+                    )
+                    .await?;
+                Err(TokenError::NeedsReauth(seller))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}

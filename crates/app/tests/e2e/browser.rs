@@ -1,0 +1,224 @@
+//! The slice in a real browser (Debian's chromium + chromium-driver): log in, open the question,
+//! watch the character counter, answer, see the composer locked.
+
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use fantoccini::{ClientBuilder, Locator};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn find(candidates: &[&str]) -> Option<String> {
+    candidates
+        .iter()
+        .find(|p| std::path::Path::new(p).exists())
+        .map(|p| p.to_string())
+}
+
+/// The chromedriver and chromium binaries, or `None` when this machine has none and the test
+/// script said skipping is allowed (it then reports the skip). CI requires them.
+fn browser_binaries() -> Option<(String, String)> {
+    let found = find(&["/usr/bin/chromedriver"])
+        .zip(find(&["/usr/bin/chromium", "/usr/bin/chromium-browser"]));
+    if found.is_none() {
+        let required = std::env::var("MOSTRADOR_REQUIRE_BROWSER").is_ok_and(|v| v == "1")
+            || std::env::var("MOSTRADOR_BROWSER_TESTS").is_ok_and(|v| v == "1");
+        assert!(
+            !required,
+            "the browser test needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("SKIPPED browser test: chromium/chromedriver not installed");
+    }
+    found
+}
+
+#[tokio::test]
+async fn an_agent_answers_in_the_browser_and_the_box_locks() {
+    let Some((chromedriver, chromium)) = browser_binaries() else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let (_qid, _) = app.ask("MLB", "Olá! Esse produto tem garantia?").await;
+    app.wait_for_notifications(1).await;
+    app.drain().await;
+
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let _driver = Driver(
+        Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting chromedriver"),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let caps = serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     format!("--user-data-dir={}", profile.path().display())]
+        }
+    });
+    let caps = caps.as_object().unwrap().clone();
+    let mut client = None;
+    for _ in 0..50 {
+        match ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(c) => {
+                client = Some(c);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    let c = client.expect("connecting to chromedriver");
+
+    c.goto(&format!("{}/inbox", app.url)).await.unwrap();
+    assert!(
+        c.current_url().await.unwrap().path().ends_with("/login"),
+        "unauthenticated inbox redirects to login"
+    );
+    c.find(Locator::Id("email"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN_EMAIL)
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys(ADMIN_PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("conversation-list"))
+        .await
+        .unwrap();
+
+    c.find(Locator::Css("#conversation-list a[data-conversation]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Id("ctx-origin"))
+        .await
+        .unwrap();
+    assert_eq!(
+        c.find(Locator::Id("ctx-origin"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "Mercado Libre"
+    );
+    assert_eq!(
+        c.find(Locator::Id("ctx-category"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+        "Pre-sale · Questions & Answers"
+    );
+    assert!(
+        !c.find(Locator::Id("ctx-title"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        c.find(Locator::Id("ctx-price"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+            .starts_with("BRL ")
+    );
+    let link = c
+        .find(Locator::Id("ctx-permalink"))
+        .await
+        .unwrap()
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        link.starts_with("https://produto.mercadolivre.com.br/MLB-"),
+        "{link}"
+    );
+    assert!(c.find(Locator::Id("ctx-thumbnail")).await.is_ok());
+
+    let answer = "Olá! Sim, garantia de fábrica de 12 meses.";
+    let box_ = c.find(Locator::Id("answer-text")).await.unwrap();
+    box_.send_keys(answer).await.unwrap();
+    let counter = c
+        .find(Locator::Id("char-counter"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        counter,
+        format!("{} / 2000", answer.chars().count()),
+        "live counter"
+    );
+    c.find(Locator::Id("send-answer"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+
+    c.wait()
+        .for_element(Locator::Id("composer-locked"))
+        .await
+        .unwrap();
+    let locked = c.find(Locator::Id("answer-text")).await.unwrap();
+    assert!(
+        !locked.is_enabled().await.unwrap(),
+        "the answer box is read-only"
+    );
+    assert!(
+        c.find(Locator::Id("send-answer")).await.is_err(),
+        "no send button once answered"
+    );
+    let page = c.source().await.unwrap();
+    assert!(page.contains(answer));
+
+    app.drain().await;
+    c.refresh().await.unwrap();
+    c.wait()
+        .for_element(Locator::Css(".message.outbound.delivery-sent"))
+        .await
+        .unwrap();
+    c.close().await.unwrap();
+}

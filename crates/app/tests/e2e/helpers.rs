@@ -1,0 +1,202 @@
+use app::{AppConfig, AppState, Worker};
+use meli_sim::{SimConfig, SimHandle};
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+use tokio::net::TcpListener;
+
+pub const ADMIN_EMAIL: &str = "admin@test.mostrador";
+pub const ADMIN_PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub url: String,
+    pub sim: SimHandle,
+    pub state: AppState,
+    pub worker: Worker,
+    pub http: reqwest::Client,
+    /// API session token of the admin.
+    pub token: String,
+    _db_dir: Option<tempfile::TempDir>,
+}
+
+/// A fresh, empty store of the backend under test.
+pub async fn test_store() -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+    match std::env::var("MOSTRADOR_TEST_DB").as_deref() {
+        Ok("postgres") => {
+            let url = std::env::var("MOSTRADOR_TEST_PG_URL")
+                .expect("MOSTRADOR_TEST_DB=postgres needs MOSTRADOR_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test)");
+            let store = store_postgres::test_support::fresh_test_store(&url).await;
+            (Arc::new(store), None)
+        }
+        _ => {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("test.db");
+            let store = app::open_store(path.to_str().unwrap()).await.unwrap();
+            (store, Some(dir))
+        }
+    }
+}
+
+impl TestApp {
+    /// Server + simulator, admin created, every seeded seller connected through OAuth.
+    pub async fn spawn() -> TestApp {
+        let app = TestApp::spawn_unconnected().await;
+        for seller in app.sim.sellers() {
+            app::scripted_connect::connect_through_oauth(
+                &app.url,
+                ADMIN_EMAIL,
+                ADMIN_PASSWORD,
+                &seller.site_id,
+                seller.id,
+            )
+            .await
+            .expect("connecting a seeded seller");
+        }
+        app
+    }
+
+    pub async fn spawn_unconnected() -> TestApp {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let mut config = AppConfig::new(0, &url, [7u8; 32]);
+        let sim_config = SimConfig {
+            redirect_uris: vec![config.oauth_redirect_uri()],
+            notification_url: Some(format!("{url}/webhooks/meli")),
+            time_scale: 0.001,
+            ..SimConfig::default()
+        };
+        config.meli_app_id = sim_config.app_id;
+        let secret = sim_config.client_secret.clone();
+        let sim = meli_sim::spawn(sim_config, TcpListener::bind("127.0.0.1:0").await.unwrap())
+            .await
+            .unwrap();
+        let meli = meli::MeliClient::new(meli::MeliConfig {
+            api_base: url::Url::parse(&sim.base_url()).unwrap(),
+            auth_hosts: meli::AuthHosts::Custom(sim.auth_host_template()),
+            client_id: config.meli_app_id.to_string(),
+            client_secret: secret.into(),
+            redirect_uri: config.oauth_redirect_uri(),
+            timeout: Duration::from_secs(10),
+        })
+        .unwrap();
+        let (store, db_dir) = test_store().await;
+        let state = AppState::new(store, meli, config);
+        app::auth::create_person(
+            &state,
+            ADMIN_EMAIL,
+            "Test Admin",
+            ADMIN_PASSWORD,
+            domain::Role::Admin,
+        )
+        .await
+        .unwrap();
+        let server_state = state.clone();
+        tokio::spawn(
+            async move { app::serve(listener, server_state, std::future::pending()).await },
+        );
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let login: Value = http
+            .post(format!("{url}/api/login"))
+            .json(&serde_json::json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = login["token"].as_str().expect("login token").to_string();
+        let worker = Worker::new(state.clone());
+        TestApp {
+            url,
+            sim,
+            state,
+            worker,
+            http,
+            token,
+            _db_dir: db_dir,
+        }
+    }
+
+    pub fn store(&self) -> &dyn Store {
+        self.state.store.as_ref()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_json(&self, path: &str) -> Value {
+        let resp = self.get(path).await;
+        assert!(resp.status().is_success(), "GET {path}: {}", resp.status());
+        resp.json().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.url))
+            .bearer_auth(&self.token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn post_webhook(&self, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.http
+            .post(format!("{}/webhooks/meli", self.url))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Waits (bounded) until the simulator's notifications reached us: `count` recorded in total.
+    pub async fn wait_for_notifications(&self, count: usize) {
+        for _ in 0..200 {
+            if self.store().recent_notifications(1000).await.unwrap().len() >= count {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "expected {count} notifications; deliveries: {:?}",
+            self.sim.deliveries().await
+        );
+    }
+
+    /// Runs every due job.
+    pub async fn drain(&self) -> Vec<app::worker::StepOutcome> {
+        self.worker.drain().await.unwrap()
+    }
+
+    pub fn seller(&self, site: &str) -> meli_sim::SeededSeller {
+        self.sim
+            .sellers()
+            .into_iter()
+            .find(|s| s.site_id == site)
+            .expect("seeded seller for site")
+    }
+
+    /// A buyer asks on the first listing of the `site` seller; returns (question id, item id).
+    pub async fn ask(&self, site: &str, text: &str) -> (i64, String) {
+        let seller = self.seller(site);
+        let item = self
+            .sim
+            .items_of(seller.id)
+            .into_iter()
+            .next()
+            .expect("seeded listing");
+        let qid = self.sim.ask_question(&item, None, text).await.unwrap();
+        (qid, item)
+    }
+}

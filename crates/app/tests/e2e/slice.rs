@@ -1,0 +1,251 @@
+//! The vertical slice: a buyer asks → Mercado Libre notifies → the inbox shows it with context →
+//! the agent answers → Mercado Libre has the answer → the conversation locks.
+
+use crate::helpers::TestApp;
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn a_question_is_answered_end_to_end_and_locks() {
+    let app = TestApp::spawn().await;
+    let (qid, item) = app.ask("MLA", "Hola, ¿tienen stock en color rojo?").await;
+    app.wait_for_notifications(1).await;
+    app.drain().await;
+
+    let list = app.get_json("/api/conversations").await;
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 1, "{list:?}");
+    let conv = &list[0];
+    assert_eq!(conv["category"], "pre_sale_question");
+    assert_eq!(conv["meli_ref"], qid.to_string());
+    assert_eq!(conv["item_id"], item);
+    assert!(
+        conv["buyer_nickname"]
+            .as_str()
+            .is_some_and(|n| !n.is_empty()),
+        "{conv}"
+    );
+    assert_eq!(conv["last_text"], "Hola, ¿tienen stock en color rojo?");
+
+    let id = conv["id"].as_i64().unwrap();
+    let detail = app.get_json(&format!("/api/conversations/{id}")).await;
+    let ctx = &detail["context"];
+    assert_eq!(ctx["origin"], "Mercado Libre");
+    assert_eq!(ctx["category"], "Pre-sale · Questions & Answers");
+    assert_eq!(ctx["store"]["nickname"], app.seller("MLA").nickname);
+    let sim_item: Value = app
+        .http
+        .get(format!("{}/items/{item}", app.sim.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ctx["listing"]["title"], sim_item["title"]);
+    assert_eq!(ctx["listing"]["permalink"], sim_item["permalink"]);
+    assert_eq!(ctx["listing"]["currency_id"], sim_item["currency_id"]);
+    assert_eq!(
+        ctx["listing"]["price"]
+            .as_str()
+            .unwrap()
+            .parse::<rust_decimal::Decimal>()
+            .unwrap(),
+        sim_item["price"]
+            .to_string()
+            .parse::<rust_decimal::Decimal>()
+            .unwrap(),
+        "price kept exact"
+    );
+    assert!(
+        ctx["listing"]["thumbnail"]
+            .as_str()
+            .is_some_and(|t| t.starts_with("http"))
+    );
+    assert!(ctx["buyer"]["nickname"].as_str().is_some());
+    assert_eq!(detail["composer"]["open"], true);
+    assert_eq!(detail["composer"]["max_chars"], 2000);
+
+    let answer = "¡Hola! Sí, tenemos stock en rojo. Saludos.";
+    let resp = app
+        .post_json(
+            &format!("/api/conversations/{id}/answer"),
+            &json!({ "text": answer }),
+        )
+        .await;
+    assert_eq!(resp.status(), 202);
+    let queued: Value = resp.json().await.unwrap();
+    assert_eq!(queued["delivery"], "pending");
+
+    // Locked at once, before delivery: a second answer is refused locally.
+    let second = app
+        .post_json(
+            &format!("/api/conversations/{id}/answer"),
+            &json!({ "text": "otra respuesta" }),
+        )
+        .await;
+    assert_eq!(second.status(), 409);
+    let err: Value = second.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "already_answered");
+
+    app.drain().await;
+    let q = app.sim.question_json(qid).await.unwrap();
+    assert_eq!(q["status"], "ANSWERED");
+    assert_eq!(q["answer"]["text"], answer);
+
+    let detail = app.get_json(&format!("/api/conversations/{id}")).await;
+    assert_eq!(detail["composer"]["open"], false);
+    assert_eq!(detail["conversation"]["status"], "resolved");
+    let messages = detail["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert_eq!(messages[1]["text"], answer);
+    assert_eq!(messages[1]["delivery"], "sent");
+    assert_eq!(messages[1]["author"], "agent");
+
+    // Mercado Libre notifies the answer too; processing it must not add a second answer.
+    app.wait_for_notifications(2).await;
+    app.drain().await;
+    let detail = app.get_json(&format!("/api/conversations/{id}")).await;
+    assert_eq!(detail["messages"].as_array().unwrap().len(), 2);
+
+    let third = app
+        .post_json(
+            &format!("/api/conversations/{id}/answer"),
+            &json!({ "text": "y otra" }),
+        )
+        .await;
+    assert_eq!(third.status(), 409);
+    assert_eq!(
+        app.sim.question_json(qid).await.unwrap()["answer"]["text"],
+        answer,
+        "never sent twice"
+    );
+}
+
+#[tokio::test]
+async fn the_same_notification_twice_yields_one_conversation_and_one_message() {
+    let app = TestApp::spawn().await;
+    let (qid, _) = app
+        .ask("MLB", "Olá, qual o prazo de entrega para SP?")
+        .await;
+    app.wait_for_notifications(1).await;
+    let raw = app.store().recent_notifications(10).await.unwrap()[0]
+        .raw
+        .clone();
+
+    // Mercado Libre's retry of the same notification: recorded once.
+    let again: Value = app
+        .post_webhook(raw.to_string())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["status"], "duplicate");
+    // A new notification about the same question (any change re-notifies): processed, idempotent.
+    let mut renotified = raw.clone();
+    renotified["_id"] = json!("another-notification-id");
+    let fresh: Value = app
+        .post_webhook(renotified.to_string())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_ne!(fresh["status"], "duplicate");
+
+    app.drain().await;
+    // And once more after the job ran: a new job, same result.
+    renotified["_id"] = json!("yet-another-notification-id");
+    app.post_webhook(renotified.to_string()).await;
+    app.drain().await;
+
+    let list = app.get_json("/api/conversations").await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    let id = list[0]["id"].as_i64().unwrap();
+    let detail = app.get_json(&format!("/api/conversations/{id}")).await;
+    let messages = detail["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert_eq!(detail["conversation"]["meli_ref"], qid.to_string());
+    let recorded = app.store().recent_notifications(10).await.unwrap();
+    assert_eq!(recorded.len(), 3);
+    assert!(
+        recorded.iter().any(|n| n.deliveries == 2),
+        "the retry was counted on its first record"
+    );
+}
+
+#[tokio::test]
+async fn answers_are_checked_before_anything_is_queued() {
+    let app = TestApp::spawn().await;
+    app.ask("MLA", "¿Es original?").await;
+    app.wait_for_notifications(1).await;
+    app.drain().await;
+    let id = app.get_json("/api/conversations").await[0]["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/conversations/{id}/answer");
+
+    let empty = app.post_json(&path, &json!({ "text": "   " })).await;
+    assert_eq!(empty.status(), 422);
+    let long = app
+        .post_json(&path, &json!({ "text": "a".repeat(2001) }))
+        .await;
+    assert_eq!(long.status(), 422);
+    let body: Value = long.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_long");
+    let anonymous = app
+        .http
+        .post(format!("{}{path}", app.url))
+        .json(&json!({ "text": "hola" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(
+        app.store().job_counts().await.unwrap().queued,
+        0,
+        "nothing queued by refused answers"
+    );
+
+    // Exactly the limit is fine.
+    let max = app
+        .post_json(&path, &json!({ "text": "ñ".repeat(2000) }))
+        .await;
+    assert_eq!(max.status(), 202);
+}
+
+#[tokio::test]
+async fn an_expired_access_token_is_refreshed_and_the_new_pair_persisted() {
+    let app = TestApp::spawn().await;
+    let seller = app.seller("MLA");
+    let before = app
+        .store()
+        .connection(domain::SellerId(seller.id))
+        .await
+        .unwrap()
+        .unwrap()
+        .tokens
+        .unwrap();
+    app.sim.expire_access_tokens().await;
+    app.ask("MLA", "¿Hacen factura A?").await;
+    app.wait_for_notifications(1).await;
+    app.drain().await;
+    assert_eq!(
+        app.get_json("/api/conversations")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let after = app
+        .store()
+        .connection(domain::SellerId(seller.id))
+        .await
+        .unwrap()
+        .unwrap()
+        .tokens
+        .unwrap();
+    assert_ne!(
+        before.refresh, after.refresh,
+        "rotated refresh token persisted"
+    );
+}

@@ -1,0 +1,245 @@
+//! Command-line definitions. Every setting has a flag and an environment variable; `--help`
+//! documents each one.
+
+use crate::{demo, runtime};
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "mostrador",
+    version,
+    about = "Mercado Libre customer-service connector"
+)]
+pub struct Cli {
+    /// Log as JSON lines instead of human-readable text.
+    #[arg(long, global = true, env = "MOSTRADOR_LOG_JSON")]
+    pub log_json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run everything on the embedded defaults: simulator, server, worker, SQLite, demo stores.
+    Demo(DemoArgs),
+    /// Run the server against the real Mercado Libre API.
+    Serve(ServeArgs),
+    /// Run only a worker (processes the job queue of a shared database).
+    Worker(WorkerArgs),
+    /// Apply database migrations and exit.
+    Migrate(DbArgs),
+    /// Administration tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Mercado Libre support tools.
+    #[command(subcommand)]
+    Meli(MeliCommand),
+}
+
+#[derive(Args, Clone)]
+pub struct CommonArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MOSTRADOR_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// Directory for the SQLite database and the generated secret key.
+    #[arg(long, env = "MOSTRADOR_DATA_DIR", default_value = "mostrador-data")]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Args, Clone)]
+pub struct DbArgs {
+    /// Database URL: `postgres://user@host/db` for PostgreSQL, or `sqlite://path` / a file path.
+    /// Defaults to `<data-dir>/mostrador.db` (SQLite).
+    #[arg(long, env = "MOSTRADOR_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Directory for the SQLite database and the generated secret key.
+    #[arg(long, env = "MOSTRADOR_DATA_DIR", default_value = "mostrador-data")]
+    pub data_dir: PathBuf,
+}
+
+impl DbArgs {
+    pub fn url(&self) -> anyhow::Result<String> {
+        match &self.database_url {
+            Some(url) => Ok(url.clone()),
+            None => runtime::default_sqlite_url(&self.data_dir),
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Address for the built-in Mercado Libre simulator (port 0 picks a free one).
+    #[arg(long, env = "MOSTRADOR_SIM_BIND", default_value = "127.0.0.1:0")]
+    pub sim_bind: SocketAddr,
+    /// Seconds between questions from the simulated buyers (0 turns them off).
+    #[arg(long, default_value_t = 20)]
+    pub question_every: u64,
+    /// Exit after this many seconds (for scripted runs); runs until Ctrl-C when absent.
+    #[arg(long)]
+    pub exit_after: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(flatten)]
+    pub meli: MeliArgs,
+    /// Database URL (PostgreSQL in production). Defaults to SQLite in the data directory.
+    #[arg(long, env = "MOSTRADOR_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// The public https URL people and Mercado Libre reach this server at; the OAuth redirect URL
+    /// is `<public-url>/oauth/callback` and the notification callback `<public-url>/webhooks/meli`.
+    #[arg(long, env = "MOSTRADOR_PUBLIC_URL")]
+    pub public_url: String,
+    /// Do not run a worker in this process (run `mostrador worker` separately).
+    #[arg(long, env = "MOSTRADOR_NO_WORKER")]
+    pub no_worker: bool,
+}
+
+#[derive(Args)]
+pub struct WorkerArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub meli: MeliArgs,
+    /// The public URL of the server (used for the OAuth redirect URL the tokens are bound to).
+    #[arg(long, env = "MOSTRADOR_PUBLIC_URL")]
+    pub public_url: String,
+}
+
+#[derive(Args, Clone)]
+pub struct MeliArgs {
+    /// Mercado Libre application id (APP ID / client_id).
+    #[arg(long, env = "MELI_CLIENT_ID")]
+    pub meli_client_id: i64,
+    /// Mercado Libre application secret.
+    #[arg(long, env = "MELI_CLIENT_SECRET", hide_env_values = true)]
+    pub meli_client_secret: String,
+    /// Mercado Libre API base URL.
+    #[arg(
+        long,
+        env = "MELI_API_BASE",
+        default_value = "https://api.mercadolibre.com"
+    )]
+    pub meli_api_base: String,
+    /// 64 hex characters sealing tokens at rest. Defaults to a key generated once in the data
+    /// directory (`secret.key`); keep it safe, stored tokens are unreadable without it.
+    #[arg(long, env = "MOSTRADOR_SECRET_KEY", hide_env_values = true)]
+    pub secret_key: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum AdminCommand {
+    /// Create an agent or admin account.
+    CreateUser(CreateUserArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Agent,
+}
+
+#[derive(Args)]
+pub struct CreateUserArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// At least 8 characters. Prefer the environment variable over the flag (shell history).
+    #[arg(long, env = "MOSTRADOR_NEW_PASSWORD", hide_env_values = true)]
+    pub password: String,
+    #[arg(long, value_enum, default_value = "agent")]
+    pub role: RoleArg,
+}
+
+#[derive(Subcommand)]
+pub enum MeliCommand {
+    /// Parse a saved Mercado Libre payload and print it normalized as JSON.
+    Parse {
+        /// One of: token, notification, missed-feeds, question, questions-search, user, item,
+        /// items-multiget, error, site, sites.
+        kind: String,
+        /// The file holding the payload (`-` for standard input).
+        file: PathBuf,
+    },
+}
+
+impl Cli {
+    pub async fn run(self) -> anyhow::Result<ExitCode> {
+        match self.command {
+            Command::Demo(args) => demo::run(args).await.map(|()| ExitCode::SUCCESS),
+            Command::Serve(args) => runtime::serve(args).await.map(|()| ExitCode::SUCCESS),
+            Command::Worker(args) => runtime::worker(args).await.map(|()| ExitCode::SUCCESS),
+            Command::Migrate(db) => {
+                let url = db.url()?;
+                let store = app::open_store(&url)
+                    .await
+                    .with_context(|| format!("opening {}", runtime::redact(&url)))?;
+                println!("migrations applied ({})", store.backend());
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Admin(AdminCommand::CreateUser(args)) => {
+                runtime::create_user(args).await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Meli(MeliCommand::Parse { kind, file }) => Ok(parse(&kind, &file)),
+        }
+    }
+}
+
+fn parse(kind: &str, file: &std::path::Path) -> ExitCode {
+    let text = if file.as_os_str() == "-" {
+        let mut s = String::new();
+        match std::io::Read::read_to_string(&mut std::io::stdin(), &mut s) {
+            Ok(_) => Ok(s),
+            Err(e) => Err(e),
+        }
+    } else {
+        std::fs::read_to_string(file)
+    };
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", file.display());
+            return ExitCode::from(2);
+        }
+    };
+    match meli::parse::parse_payload(kind, &text) {
+        Ok(value) => {
+            match serde_json::to_string_pretty(&value) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!(
+                "error: {} is not a valid {kind} payload: {e}",
+                file.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn ensure_public_url(url: &str) -> anyhow::Result<()> {
+    let parsed =
+        url::Url::parse(url).with_context(|| format!("--public-url {url:?} is not a URL"))?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        bail!("--public-url must be an http(s) URL, got {url:?}");
+    }
+    Ok(())
+}

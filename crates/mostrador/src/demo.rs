@@ -1,0 +1,134 @@
+//! `mostrador demo`: the whole product on one machine. The simulator stands in for Mercado Libre;
+//! the demo stores are connected through the same OAuth flow a person clicks through (login,
+//! connect, approve on the authorization page, callback), and simulated buyers keep asking.
+
+use crate::cli::DemoArgs;
+use crate::runtime::{self, Running};
+use anyhow::Context;
+use app::{AppConfig, AppState};
+use meli_sim::{SimConfig, SimHandle};
+use rand::seq::IndexedRandom;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.mostrador";
+pub const DEMO_ADMIN_PASSWORD: &str = "mostrador-demo";
+
+pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let data_dir = &args.common.data_dir;
+    let db_url = runtime::default_sqlite_url(data_dir)?;
+    let key = runtime::secret_key(None, data_dir)?;
+
+    let listener = TcpListener::bind(args.common.bind)
+        .await
+        .with_context(|| format!("binding {}", args.common.bind))?;
+    let public_url = format!("http://{}", listener.local_addr()?);
+    let mut config = AppConfig::new(0, &public_url, key);
+
+    let sim_config = SimConfig {
+        redirect_uris: vec![config.oauth_redirect_uri()],
+        notification_url: Some(format!("{public_url}/webhooks/meli")),
+        ..SimConfig::default()
+    };
+    config.meli_app_id = sim_config.app_id;
+    let client_secret = sim_config.client_secret.clone();
+    let sim_listener = TcpListener::bind(args.sim_bind)
+        .await
+        .with_context(|| format!("binding the simulator to {}", args.sim_bind))?;
+    let sim = meli_sim::spawn(sim_config, sim_listener)
+        .await
+        .context("starting the Mercado Libre simulator")?;
+
+    let meli = meli::MeliClient::new(meli::MeliConfig {
+        api_base: url::Url::parse(&sim.base_url())?,
+        auth_hosts: meli::AuthHosts::Custom(sim.auth_host_template()),
+        client_id: config.meli_app_id.to_string(),
+        client_secret: client_secret.into(),
+        redirect_uri: config.oauth_redirect_uri(),
+        timeout: Duration::from_secs(10),
+    })?;
+    let store = app::open_store(&db_url)
+        .await
+        .with_context(|| format!("opening {db_url}"))?;
+    let state = AppState::new(store.clone(), meli, config);
+    if store.person_by_email(DEMO_ADMIN_EMAIL).await?.is_none() {
+        app::auth::create_person(
+            &state,
+            DEMO_ADMIN_EMAIL,
+            "Demo Admin",
+            DEMO_ADMIN_PASSWORD,
+            domain::Role::Admin,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the demo admin: {e}"))?;
+    }
+    let running = Running::start(listener, state, true).await?;
+    for seller in sim.sellers() {
+        app::scripted_connect::connect_through_oauth(
+            &running.url,
+            DEMO_ADMIN_EMAIL,
+            DEMO_ADMIN_PASSWORD,
+            &seller.site_id,
+            seller.id,
+        )
+        .await
+        .with_context(|| format!("connecting demo store {}", seller.nickname))?;
+        println!(
+            "connected demo store {} ({}, seller {})",
+            seller.nickname, seller.site_id, seller.id
+        );
+    }
+
+    println!();
+    println!("Mostrador demo running at {}", running.url);
+    println!("  log in as {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}");
+    println!("  Mercado Libre simulator at {}", sim.base_url());
+    println!("  data in {} (SQLite)", data_dir.display());
+    if args.question_every > 0 {
+        println!(
+            "  a simulated buyer asks a question every {} s",
+            args.question_every
+        );
+    }
+    println!("Press Ctrl-C to stop.");
+
+    let buyers = tokio::spawn(simulated_buyers(sim.clone(), args.question_every));
+    match args.exit_after {
+        Some(secs) => tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(secs)) => {}
+            _ = runtime::shutdown_signal() => {}
+        },
+        None => runtime::shutdown_signal().await,
+    }
+    buyers.abort();
+    running.stop().await;
+    sim.shutdown();
+    Ok(())
+}
+
+async fn simulated_buyers(sim: SimHandle, every: u64) {
+    if every == 0 {
+        return;
+    }
+    let sellers = sim.sellers();
+    loop {
+        // The first question comes quickly so a new user sees the inbox fill up at once.
+        let pick = {
+            let mut rng = rand::rng();
+            sellers.choose(&mut rng).and_then(|seller| {
+                let items = sim.items_of(seller.id);
+                let item = items.choose(&mut rng)?.clone();
+                let text = meli_sim::sample_questions(meli_sim::Lang::for_site(&seller.site_id))
+                    .choose(&mut rng)?
+                    .to_string();
+                Some((item, text))
+            })
+        };
+        if let Some((item, text)) = pick {
+            if let Err(e) = sim.ask_question(&item, None, &text).await {
+                tracing::warn!(error = %e, "simulated buyer could not ask");
+            }
+        }
+        tokio::time::sleep(Duration::from_secs(every)).await;
+    }
+}

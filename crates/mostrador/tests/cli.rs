@@ -1,0 +1,276 @@
+//! The CLI as a user runs it: the built binary, real files, real processes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mostrador"))
+}
+
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/meli-fixtures/docs")
+        .join(rel)
+}
+
+#[test]
+fn meli_parse_prints_a_normalized_payload() {
+    let out = bin()
+        .args(["meli", "parse", "notification"])
+        .arg(fixture("notifications/questions.json"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["resource"].as_str().unwrap().starts_with('/'),
+        "resource normalized: {v}"
+    );
+    assert!(
+        v["user_id"].is_i64(),
+        "user_id as a number even when sent as a string: {v}"
+    );
+
+    let out = bin()
+        .args(["meli", "parse", "question"])
+        .arg(fixture("questions/by-id.json"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["id"], 11751825075i64);
+}
+
+#[test]
+fn meli_parse_names_what_is_wrong() {
+    let out = bin()
+        .args(["meli", "parse", "notification"])
+        .arg(fixture("notifications/messages.json-broken"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("not a valid notification payload"), "{err}");
+
+    let out = bin()
+        .args(["meli", "parse", "question"])
+        .arg(fixture("users/users-me.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a user is not a question");
+
+    let out = bin()
+        .args(["meli", "parse", "nonsense"])
+        .arg(fixture("users/users-me.json"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("question"),
+        "lists the kinds"
+    );
+
+    let out = bin()
+        .args(["meli", "parse", "user", "/nonexistent/file.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn serve_help_documents_every_setting_and_bad_config_is_refused() {
+    let out = bin().args(["serve", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for setting in [
+        "MELI_CLIENT_ID",
+        "MELI_CLIENT_SECRET",
+        "MOSTRADOR_PUBLIC_URL",
+        "MOSTRADOR_DATABASE_URL",
+        "MOSTRADOR_BIND",
+        "MOSTRADOR_DATA_DIR",
+        "MOSTRADOR_SECRET_KEY",
+    ] {
+        assert!(help.contains(setting), "--help lacks {setting}:\n{help}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args([
+            "serve",
+            "--meli-client-id",
+            "1",
+            "--meli-client-secret",
+            "s",
+            "--public-url",
+            "not a url",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--public-url"));
+    let out = bin()
+        .args([
+            "serve",
+            "--meli-client-id",
+            "1",
+            "--meli-client-secret",
+            "s",
+            "--public-url",
+            "https://x.example",
+            "--secret-key",
+            "short",
+        ])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("64 hexadecimal"));
+}
+
+#[test]
+fn admin_create_user_refuses_weak_passwords_and_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let create = |password: &str| {
+        bin()
+            .args([
+                "admin",
+                "create-user",
+                "--email",
+                "Ana@Example.com",
+                "--name",
+                "Ana",
+                "--role",
+                "admin",
+                "--data-dir",
+            ])
+            .arg(dir.path())
+            .env("MOSTRADOR_NEW_PASSWORD", password)
+            .env_remove("MOSTRADOR_DATABASE_URL")
+            .output()
+            .unwrap()
+    };
+    let weak = create("short");
+    assert!(!weak.status.success());
+    assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 8"));
+    let ok = create("a good password");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("ana@example.com"));
+    let again = create("a good password");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already"));
+}
+
+/// The README's demo command, end to end: it connects the demo stores, serves the inbox and the
+/// simulated buyers' questions arrive in it.
+#[tokio::test]
+async fn demo_serves_an_inbox_that_fills_with_questions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = KillOnDrop(
+        bin()
+            .args([
+                "demo",
+                "--bind",
+                "127.0.0.1:0",
+                "--question-every",
+                "1",
+                "--exit-after",
+                "60",
+                "--data-dir",
+            ])
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let url = tokio::task::spawn_blocking(move || {
+        for line in BufReader::new(stdout).lines() {
+            let line = line.unwrap();
+            if let Some(url) = line.strip_prefix("Mostrador demo running at ") {
+                return url.trim().to_string();
+            }
+        }
+        panic!("demo ended without printing its URL");
+    })
+    .await
+    .unwrap();
+
+    let http = reqwest::Client::new();
+    let health: serde_json::Value = http
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(health["status"], "ok");
+    let login: serde_json::Value = http
+        .post(format!("{url}/api/login"))
+        .json(&serde_json::json!({"email": "admin@demo.mostrador", "password": "mostrador-demo"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+    let stores: serde_json::Value = http
+        .get(format!("{url}/api/stores"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        stores.as_array().unwrap().len() >= 2,
+        "demo stores connected: {stores}"
+    );
+    let mut conversations = 0;
+    for _ in 0..150 {
+        let list: serde_json::Value = http
+            .get(format!("{url}/api/conversations"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        conversations = list.as_array().unwrap().len();
+        if conversations >= 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        conversations >= 2,
+        "simulated buyers' questions reached the inbox"
+    );
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
