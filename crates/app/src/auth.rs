@@ -135,10 +135,9 @@ fn session_token(parts: &Parts) -> Option<String> {
         .headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
+        && let Some(token) = value.strip_prefix("Bearer ")
     {
-        if let Some(token) = value.strip_prefix("Bearer ") {
-            return Some(token.trim().to_string());
-        }
+        return Some(token.trim().to_string());
     }
     CookieJar::from_headers(&parts.headers)
         .get(SESSION_COOKIE)

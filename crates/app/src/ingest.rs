@@ -75,10 +75,10 @@ async fn triage(
     state: &AppState,
     n: &meli::Notification,
 ) -> AppResult<Result<Option<store::NewJob>, String>> {
-    if let Some(app) = n.application_id {
-        if app != state.config.meli_app_id {
-            return Ok(Err(format!("notification for application {app}, not ours")));
-        }
+    if let Some(app) = n.application_id
+        && app != state.config.meli_app_id
+    {
+        return Ok(Err(format!("notification for application {app}, not ours")));
     }
     let seller = SellerId(n.user_id);
     match state.store.connection(seller).await? {

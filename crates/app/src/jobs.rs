@@ -98,17 +98,16 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
 
 /// Called when a job exhausted its attempts, to leave its subject in an honest state.
 pub async fn on_give_up(state: &AppState, job: &Job, error: &str) {
-    if job.kind == POST_ANSWER {
-        if let Ok(p) = payload::<PostAnswer>(job) {
-            let reason =
-                format!("Mercado Libre could not be reached to deliver the answer: {error}");
-            if let Err(e) = state
-                .store
-                .mark_message_failed(p.message_id, &reason, true)
-                .await
-            {
-                tracing::error!(error = %e, "could not record the failed answer");
-            }
+    if job.kind == POST_ANSWER
+        && let Ok(p) = payload::<PostAnswer>(job)
+    {
+        let reason = format!("Mercado Libre could not be reached to deliver the answer: {error}");
+        if let Err(e) = state
+            .store
+            .mark_message_failed(p.message_id, &reason, true)
+            .await
+        {
+            tracing::error!(error = %e, "could not record the failed answer");
         }
     }
 }
@@ -227,25 +226,24 @@ async fn post_answer(state: &AppState, p: PostAnswer) -> Result<(), JobError> {
                 meli.question(&t, p.question_id.0).await
             })
             .await;
-            if let Ok(q) = &question {
-                if q.answer
+            if let Ok(q) = &question
+                && q.answer
                     .as_ref()
                     .is_some_and(|a| a.text.trim() == message.text.trim())
-                {
-                    state
-                        .store
-                        .mark_message_sent(message.id, Utc::now())
-                        .await?;
-                    state
-                        .store
-                        .set_conversation_status(
-                            p.conversation_id,
-                            ConversationStatus::Resolved,
-                            Some("ANSWERED"),
-                        )
-                        .await?;
-                    return Ok(());
-                }
+            {
+                state
+                    .store
+                    .mark_message_sent(message.id, Utc::now())
+                    .await?;
+                state
+                    .store
+                    .set_conversation_status(
+                        p.conversation_id,
+                        ConversationStatus::Resolved,
+                        Some("ANSWERED"),
+                    )
+                    .await?;
+                return Ok(());
             }
             let answered_elsewhere = question.as_ref().is_ok_and(|q| q.answer.is_some());
             let reason = if answered_elsewhere {

@@ -107,10 +107,10 @@ async fn login_submit(
 }
 
 async fn logout(State(state): State<AppState>, jar: CookieJar) -> Response {
-    if let Some(c) = jar.get(SESSION_COOKIE) {
-        if let Err(e) = auth::logout(&state, c.value()).await {
-            return e.into_response();
-        }
+    if let Some(c) = jar.get(SESSION_COOKIE)
+        && let Err(e) = auth::logout(&state, c.value()).await
+    {
+        return e.into_response();
     }
     (
         jar.remove(Cookie::build(SESSION_COOKIE).path("/")),

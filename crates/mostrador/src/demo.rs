@@ -124,10 +124,10 @@ async fn simulated_buyers(sim: SimHandle, every: u64) {
                 Some((item, text))
             })
         };
-        if let Some((item, text)) = pick {
-            if let Err(e) = sim.ask_question(&item, None, &text).await {
-                tracing::warn!(error = %e, "simulated buyer could not ask");
-            }
+        if let Some((item, text)) = pick
+            && let Err(e) = sim.ask_question(&item, None, &text).await
+        {
+            tracing::warn!(error = %e, "simulated buyer could not ask");
         }
         tokio::time::sleep(Duration::from_secs(every)).await;
     }
