@@ -198,17 +198,20 @@ async fn demo_serves_an_inbox_that_fills_with_questions() {
             .unwrap(),
     );
     let stdout = child.0.stdout.take().unwrap();
-    let url = tokio::task::spawn_blocking(move || {
-        for line in BufReader::new(stdout).lines() {
-            let line = line.unwrap();
-            if let Some(url) = line.strip_prefix("Mostrador demo running at ") {
-                return url.trim().to_string();
+    // Keep draining stdout after the URL line: closing the pipe would make the demo's next
+    // print fail.
+    let (url_tx, url_rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut url_tx = Some(url_tx);
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(url) = line.strip_prefix("Mostrador demo running at ")
+                && let Some(tx) = url_tx.take()
+            {
+                let _ = tx.send(url.trim().to_string());
             }
         }
-        panic!("demo ended without printing its URL");
-    })
-    .await
-    .unwrap();
+    });
+    let url = url_rx.await.expect("demo ended without printing its URL");
 
     let http = reqwest::Client::new();
     let health: serde_json::Value = http
