@@ -19,7 +19,7 @@ MOSTRADOR_TEST_DB=sqlite cargo test --workspace --exclude store-postgres "$@"
 if [ -n "${MOSTRADOR_TEST_PG_URL:-}" ]; then
   echo "==> Test suite on PostgreSQL (${MOSTRADOR_TEST_PG_URL})"
   # Only the crates whose tests touch a database; the rest ran above and do not depend on it.
-  MOSTRADOR_TEST_DB=postgres cargo test -p store-postgres -p app -p mostrador "$@"
+  MOSTRADOR_TEST_DB=postgres cargo test -p store-postgres -p app "$@"
 else
   skipped+=("PostgreSQL suite: set MOSTRADOR_TEST_PG_URL=postgres://postgres@127.0.0.1:5432/test to run it")
 fi

@@ -19,6 +19,11 @@ pub enum JobError {
         error: String,
         after: Option<chrono::Duration>,
     },
+    /// Blocked on something only a person can fix; re-checked after `after`, never buried.
+    Wait {
+        reason: String,
+        after: chrono::Duration,
+    },
     Fatal(String),
 }
 
@@ -37,12 +42,19 @@ impl From<StoreError> for JobError {
     }
 }
 
+/// While a store waits for an admin to re-authorize it, its jobs wait too, however long, rather
+/// than die: nothing received in the meantime is lost.
+const REAUTH_WAIT_MINUTES: i64 = 10;
+
 impl From<TokenError> for JobError {
     fn from(e: TokenError) -> Self {
-        if e.is_retryable() {
-            JobError::retry(e)
-        } else {
-            JobError::Fatal(e.to_string())
+        match e {
+            TokenError::NeedsReauth(_) => JobError::Wait {
+                reason: e.to_string(),
+                after: chrono::Duration::minutes(REAUTH_WAIT_MINUTES),
+            },
+            _ if e.is_retryable() => JobError::retry(e),
+            _ => JobError::Fatal(e.to_string()),
         }
     }
 }

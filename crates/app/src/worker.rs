@@ -24,6 +24,11 @@ pub enum StepOutcome {
         kind: String,
         error: String,
     },
+    /// Blocked until a person acts (e.g. re-authorizes the store).
+    Waiting {
+        kind: String,
+        reason: String,
+    },
     Dead {
         kind: String,
         error: String,
@@ -58,6 +63,14 @@ impl Worker {
                 Ok(StepOutcome::Done { kind })
             }
             Err(JobError::Fatal(error)) => self.bury(&job, error).await,
+            Err(JobError::Wait { reason, after }) => {
+                tracing::warn!(job.id = %job.id, job.kind = %kind, reason = %reason, "job waits");
+                self.state
+                    .store
+                    .retry_job(job.id, &reason, Utc::now() + after)
+                    .await?;
+                Ok(StepOutcome::Waiting { kind, reason })
+            }
             Err(JobError::Retry { error, after }) if job.attempts < MAX_ATTEMPTS => {
                 let delay = after.unwrap_or_else(|| backoff(job.attempts));
                 tracing::warn!(job.id = %job.id, job.kind = %kind, job.attempts = job.attempts, error = %error, "job failed; will retry");

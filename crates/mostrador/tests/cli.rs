@@ -179,39 +179,19 @@ fn admin_create_user_refuses_weak_passwords_and_duplicates() {
 #[tokio::test]
 async fn demo_serves_an_inbox_that_fills_with_questions() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = KillOnDrop(
-        bin()
-            .args([
-                "demo",
-                "--bind",
-                "127.0.0.1:0",
-                "--question-every",
-                "1",
-                "--exit-after",
-                "60",
-                "--data-dir",
-            ])
-            .arg(dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let stdout = child.0.stdout.take().unwrap();
-    // Keep draining stdout after the URL line: closing the pipe would make the demo's next
-    // print fail.
-    let (url_tx, url_rx) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        let mut url_tx = Some(url_tx);
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(url) = line.strip_prefix("Mostrador demo running at ")
-                && let Some(tx) = url_tx.take()
-            {
-                let _ = tx.send(url.trim().to_string());
-            }
-        }
-    });
-    let url = url_rx.await.expect("demo ended without printing its URL");
+    let mut cmd = bin();
+    cmd.args([
+        "demo",
+        "--bind",
+        "127.0.0.1:0",
+        "--question-every",
+        "1",
+        "--exit-after",
+        "60",
+        "--data-dir",
+    ])
+    .arg(dir.path());
+    let (_child, url) = start_and_read_url(&mut cmd, "Mostrador demo running at ").await;
 
     let http = reqwest::Client::new();
     let health: serde_json::Value = http
@@ -266,6 +246,88 @@ async fn demo_serves_an_inbox_that_fills_with_questions() {
     assert!(
         conversations >= 2,
         "simulated buyers' questions reached the inbox"
+    );
+}
+
+/// Starts a command that prints `<prefix><url>` on stdout and returns the URL, draining the rest
+/// of its output (closing the pipe would make the process's next print fail).
+async fn start_and_read_url(cmd: &mut Command, prefix: &'static str) -> (KillOnDrop, String) {
+    let mut child = KillOnDrop(
+        cmd.stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (url_tx, url_rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut url_tx = Some(url_tx);
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix(prefix)
+                && let Some(tx) = url_tx.take()
+            {
+                let url = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string();
+                let _ = tx.send(url);
+            }
+        }
+    });
+    let url = url_rx
+        .await
+        .expect("the process ended without printing its URL");
+    (child, url)
+}
+
+#[tokio::test]
+async fn serve_prints_its_url_and_answers_health_and_webhooks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = bin();
+    cmd.args([
+        "serve",
+        "--bind",
+        "127.0.0.1:0",
+        "--public-url",
+        "https://mostrador.example.com",
+    ])
+    .args([
+        "--meli-client-id",
+        "123",
+        "--meli-client-secret",
+        "secret",
+        "--data-dir",
+    ])
+    .arg(dir.path())
+    .env_remove("MOSTRADOR_DATABASE_URL");
+    let (_child, url) = start_and_read_url(&mut cmd, "Mostrador serving at ").await;
+    let http = reqwest::Client::new();
+    let health: serde_json::Value = http
+        .get(format!("{url}/healthz"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        health,
+        serde_json::json!({"status": "ok", "database": "sqlite"})
+    );
+    let ack: serde_json::Value = http
+        .post(format!("{url}/webhooks/meli"))
+        .body(r#"{"_id":"n1","resource":"/questions/1","user_id":42,"topic":"questions","application_id":123}"#)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ack["status"], "ignored", "no store connected yet: {ack}");
+    assert!(
+        dir.path().join("secret.key").exists(),
+        "a secret key was generated in the data dir"
     );
 }
 

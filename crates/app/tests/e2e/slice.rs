@@ -249,3 +249,188 @@ async fn an_expired_access_token_is_refreshed_and_the_new_pair_persisted() {
         "rotated refresh token persisted"
     );
 }
+
+#[tokio::test]
+async fn a_store_whose_refresh_token_is_refused_needs_reauthorization_and_loses_nothing() {
+    let app = TestApp::spawn().await;
+    let seller = app.seller("MLA");
+    // Spend our refresh token behind our back (as a second installation would): ours is now stale.
+    let sealed = app
+        .store()
+        .connection(domain::SellerId(seller.id))
+        .await
+        .unwrap()
+        .unwrap()
+        .tokens
+        .unwrap();
+    let refresh = app::crypto::Sealer::new(&[7u8; 32])
+        .open(&sealed.refresh)
+        .unwrap();
+    let rotated = app
+        .http
+        .post(format!("{}/oauth/token", app.sim.base_url()))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("client_id", &app.state.config.meli_app_id.to_string()),
+            (
+                "client_secret",
+                &meli_sim::SimConfig::default().client_secret,
+            ),
+            ("refresh_token", &refresh),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rotated.status(), 200);
+    app.sim.expire_access_tokens().await;
+
+    app.ask("MLA", "¿Tienen talle M?").await;
+    app.wait_for_notifications(1).await;
+    let outcomes = app.drain().await;
+    assert!(
+        matches!(&outcomes[..], [app::worker::StepOutcome::Waiting { .. }]),
+        "{outcomes:?}"
+    );
+
+    let stores = app.get_json("/api/stores").await;
+    let mla = stores
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["seller_id"] == seller.id)
+        .unwrap();
+    assert_eq!(mla["health"], "needs_reauth", "{mla}");
+    let counts = app.store().job_counts().await.unwrap();
+    assert_eq!(
+        (counts.queued, counts.dead),
+        (1, 0),
+        "the question's job waits for re-authorization"
+    );
+
+    // Connecting the store again restores it.
+    app::scripted_connect::connect_through_oauth(
+        &app.url,
+        crate::helpers::ADMIN_EMAIL,
+        crate::helpers::ADMIN_PASSWORD,
+        "MLA",
+        seller.id,
+    )
+    .await
+    .unwrap();
+    let stores = app.get_json("/api/stores").await;
+    let mla = stores
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["seller_id"] == seller.id)
+        .unwrap();
+    assert_eq!(mla["health"], "connected");
+}
+
+#[tokio::test]
+async fn the_web_form_refuses_a_second_answer_locally() {
+    let app = TestApp::spawn().await;
+    let (qid, _) = app.ask("MLB", "Tem em azul?").await;
+    app.wait_for_notifications(1).await;
+    app.drain().await;
+    let id = app.get_json("/api/conversations").await[0]["id"]
+        .as_i64()
+        .unwrap();
+
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let login = browser
+        .post(format!("{}/login", app.url))
+        .form(&[
+            ("email", crate::helpers::ADMIN_EMAIL),
+            ("password", crate::helpers::ADMIN_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), 303);
+    let answer = |text: &'static str| {
+        browser
+            .post(format!("{}/inbox/{id}/answer", app.url))
+            .form(&[("text", text)])
+            .send()
+    };
+    let first = answer("Temos sim!").await.unwrap();
+    assert_eq!(first.headers()["location"], format!("/inbox/{id}"));
+    let second = answer("Temos em verde também").await.unwrap();
+    let location = second.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with(&format!("/inbox/{id}?error=")),
+        "{location}"
+    );
+    let page = browser
+        .get(format!("{}{location}", app.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("one answer per question"),
+        "the refusal is shown"
+    );
+    assert!(page.contains("id=\"composer-locked\""));
+
+    app.drain().await;
+    assert_eq!(
+        app.sim.question_json(qid).await.unwrap()["answer"]["text"],
+        "Temos sim!"
+    );
+    let messages = app
+        .store()
+        .messages(domain::ConversationId(id))
+        .await
+        .unwrap();
+    let outbound: Vec<_> = messages
+        .iter()
+        .filter(|m| m.direction == domain::Direction::Outbound)
+        .collect();
+    assert_eq!(outbound.len(), 1, "{messages:?}");
+    assert_eq!(outbound[0].delivery, domain::DeliveryStatus::Sent);
+}
+
+#[tokio::test]
+async fn a_wrong_login_is_refused_and_pages_need_a_session() {
+    let app = TestApp::spawn_unconnected().await;
+    let resp = app
+        .http
+        .get(format!("{}/inbox", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], "/login");
+    let bad = app
+        .http
+        .post(format!("{}/login", app.url))
+        .form(&[
+            ("email", crate::helpers::ADMIN_EMAIL),
+            ("password", "wrong password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 401);
+    assert!(
+        bad.text()
+            .await
+            .unwrap()
+            .contains("wrong e-mail or password")
+    );
+    let api = app
+        .http
+        .get(format!("{}/api/conversations", app.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), 401);
+}
