@@ -92,6 +92,20 @@ fn token_hash(token: &str) -> String {
 }
 
 /// Checks credentials and opens a session; returns the raw token for the cookie or header.
+/// Argon2 is deliberately slow: run it on the blocking pool, a few at a time, so a burst of logins
+/// never delays the webhook's fast acknowledgement.
+async fn verify_off_runtime(password: &str, hash: String) -> Result<bool, AppError> {
+    static CHECKS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+    let _permit = CHECKS
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("password check pool closed: {e}")))?;
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("password check failed: {e}")))
+}
+
 pub async fn login(
     state: &AppState,
     email: &str,
@@ -101,14 +115,16 @@ pub async fn login(
         .store
         .person_by_email(&email.trim().to_lowercase())
         .await?;
-    let Some(person) = person else {
-        // Spend the same time as a real check, so timing does not reveal which accounts exist.
-        verify_password(password, &DUMMY_HASH);
-        return Err(AppError::Forbidden("wrong e-mail or password".into()));
+    // A missing account is checked against a dummy hash, so timing does not reveal which
+    // accounts exist.
+    let hash = person
+        .as_ref()
+        .map_or_else(|| DUMMY_HASH.clone(), |p| p.password_hash.clone());
+    let matches = verify_off_runtime(password, hash).await?;
+    let person = match person {
+        Some(p) if matches => p,
+        _ => return Err(AppError::Forbidden("wrong e-mail or password".into())),
     };
-    if !verify_password(password, &person.password_hash) {
-        return Err(AppError::Forbidden("wrong e-mail or password".into()));
-    }
     let mut raw = [0u8; 32];
     rand::rng().fill_bytes(&mut raw);
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw);

@@ -36,7 +36,17 @@ pub async fn start(state: &AppState, admin: &Person, site: &str) -> AppResult<St
 }
 
 /// Completes the flow from the callback's `code` and `state`.
-pub async fn finish(state: &AppState, code: &str, csrf: &str) -> AppResult<Connection> {
+/// Only the admin who started the flow may finish it: a leaked authorization link cannot connect
+/// someone else's Mercado Libre account into this organization.
+pub async fn finish(
+    state: &AppState,
+    admin: &Person,
+    code: &str,
+    csrf: &str,
+) -> AppResult<Connection> {
+    if admin.role != domain::Role::Admin {
+        return Err(AppError::Forbidden("only admins connect stores".into()));
+    }
     let pending = state
         .store
         .take_oauth_state(csrf, Utc::now())
@@ -47,6 +57,12 @@ pub async fn finish(state: &AppState, code: &str, csrf: &str) -> AppResult<Conne
                 "this authorization link expired or was already used; connect the store again",
             )
         })?;
+    if pending.created_by != Some(admin.id) {
+        return Err(AppError::Forbidden(
+            "this authorization was started by another person; start connecting the store yourself"
+                .into(),
+        ));
+    }
     let tokens = state
         .meli
         .exchange_code(code, &pending.pkce_verifier)

@@ -1,6 +1,6 @@
 //! From Mercado Libre's models to ours: the one place that knows both shapes.
 
-use crate::jobs::{JobError, answer_ref, question_conversation, question_message};
+use crate::jobs::{JobError, question_conversation, question_message, seller_answer_ref};
 use crate::state::AppState;
 use chrono::Utc;
 use domain::*;
@@ -17,10 +17,16 @@ pub fn listing(item: &meli::Item) -> Listing {
         title: item.title.clone(),
         price: item.price.unwrap_or_default(),
         currency_id: item.currency_id.clone().unwrap_or_default(),
-        thumbnail: item.best_thumbnail().map(str::to_string),
-        permalink: item.permalink.clone(),
+        thumbnail: web_url(item.best_thumbnail()),
+        permalink: web_url(item.permalink.as_deref()),
         status: item.status.as_ref().map(|s| s.to_string()),
     }
+}
+
+/// Only http(s) links reach our pages: anything else (`javascript:` …) in an API payload is dropped.
+fn web_url(url: Option<&str>) -> Option<String> {
+    url.filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+        .map(str::to_string)
 }
 
 /// Upserts the question's conversation with its message and, when answered, its answer.
@@ -41,7 +47,15 @@ pub async fn store_question(
     if inserted {
         tracing::info!(seller.id = %seller, question.id = q.id, conversation.id = %conv.id, "new question in the inbox");
     }
-    if let Some(answer) = &q.answer {
+    let Some(answer) = &q.answer else {
+        return Ok(());
+    };
+    // Our own answer, queued or delivered, is already in the thread.
+    let ours = state.store.messages(conv.id).await?.into_iter().any(|m| {
+        m.author == Author::Agent
+            && matches!(m.delivery, DeliveryStatus::Pending | DeliveryStatus::Sent)
+    });
+    if !ours {
         let answered_at = answer
             .date_created
             .map(|d| d.with_timezone(&Utc))
@@ -50,7 +64,7 @@ pub async fn store_question(
             .store
             .add_message(NewMessage {
                 conversation_id: conv.id,
-                meli_ref: answer_ref(QuestionId(q.id)),
+                meli_ref: seller_answer_ref(QuestionId(q.id)),
                 direction: Direction::Outbound,
                 author: Author::Seller,
                 author_person_id: None,

@@ -110,16 +110,31 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
 
 /// Called when a job exhausted its attempts, to leave its subject in an honest state.
 pub async fn on_give_up(state: &AppState, job: &Job, error: &str) {
-    if job.kind == POST_ANSWER
-        && let Ok(p) = payload::<PostAnswer>(job)
-    {
-        let reason = format!("Mercado Libre could not be reached to deliver the answer: {error}");
-        if let Err(e) = state
+    if job.kind != POST_ANSWER {
+        return;
+    }
+    let Ok(p) = payload::<PostAnswer>(job) else {
+        return;
+    };
+    let why = format!("the answer could not be delivered to Mercado Libre: {error}");
+    let settled = match state.store.message(p.message_id).await {
+        Ok(Some(message)) if message.delivery == DeliveryStatus::Pending => {
+            settle_undelivered(state, &p, &message, &why)
+                .await
+                .map_err(|e| format!("{e:?}"))
+        }
+        Ok(_) => Ok(()),
+        Err(e) => Err(e.to_string()),
+    };
+    if let Err(e) = settled {
+        let reason =
+            format!("{why}; whether it reached Mercado Libre is unknown: check the question there");
+        if let Err(store_err) = state
             .store
-            .mark_message_failed(p.message_id, &reason, true)
+            .mark_message_failed(p.message_id, &reason, false)
             .await
         {
-            tracing::error!(error = %e, "could not record the failed answer");
+            tracing::error!(error = %store_err, cause = %e, "could not record the undelivered answer");
         }
     }
 }
@@ -206,7 +221,7 @@ async fn post_answer(state: &AppState, p: PostAnswer) -> Result<(), JobError> {
             p.message_id
         )));
     };
-    if message.delivery == DeliveryStatus::Sent {
+    if message.delivery != DeliveryStatus::Pending {
         return Ok(());
     }
     let meli = &state.meli;
@@ -217,61 +232,91 @@ async fn post_answer(state: &AppState, p: PostAnswer) -> Result<(), JobError> {
     })
     .await;
     match result {
-        Ok(_) => {
+        Ok(_) => mark_delivered(state, &p, &message).await,
+        Err(JobError::Fatal(error)) => {
+            settle_undelivered(
+                state,
+                &p,
+                &message,
+                &format!("Mercado Libre refused the answer: {error}"),
+            )
+            .await
+        }
+        Err(other) => Err(other),
+    }
+}
+
+async fn mark_delivered(
+    state: &AppState,
+    p: &PostAnswer,
+    message: &Message,
+) -> Result<(), JobError> {
+    state
+        .store
+        .mark_message_sent(message.id, Utc::now())
+        .await?;
+    state
+        .store
+        .set_conversation_status(
+            p.conversation_id,
+            ConversationStatus::Resolved,
+            Some("ANSWERED"),
+        )
+        .await?;
+    tracing::info!(conversation.id = %p.conversation_id, question.id = %p.question_id, "answer delivered");
+    Ok(())
+}
+
+/// Mercado Libre's whitespace may differ from what we sent; the words may not.
+fn same_text(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
+}
+
+/// The answer was refused, or we gave up sending it: decide from the question as Mercado Libre has
+/// it now. An earlier attempt may have landed unseen; the reply box reopens only when Mercado Libre
+/// shows the question still unanswered, so an unknown outcome can never lead to a second answer.
+async fn settle_undelivered(
+    state: &AppState,
+    p: &PostAnswer,
+    message: &Message,
+    why: &str,
+) -> Result<(), JobError> {
+    let meli = &state.meli;
+    let question = with_token(state, p.seller_id, |t| async move {
+        meli.question(&t, p.question_id.0).await
+    })
+    .await;
+    match question {
+        Ok(q)
+            if q.answer
+                .as_ref()
+                .is_some_and(|a| same_text(&a.text, &message.text)) =>
+        {
+            mark_delivered(state, p, message).await
+        }
+        Ok(q) if q.status == meli::QuestionStatus::Unanswered => {
             state
                 .store
-                .mark_message_sent(message.id, Utc::now())
-                .await?;
-            state
-                .store
-                .set_conversation_status(
-                    p.conversation_id,
-                    ConversationStatus::Resolved,
-                    Some("ANSWERED"),
-                )
+                .mark_message_failed(message.id, why, true)
                 .await?;
             Ok(())
         }
-        Err(JobError::Fatal(error)) => {
-            // An earlier attempt may have landed without us seeing the reply: look before failing.
-            let question = with_token(state, p.seller_id, |t| async move {
-                meli.question(&t, p.question_id.0).await
-            })
-            .await;
-            if let Ok(q) = &question
-                && q.answer
-                    .as_ref()
-                    .is_some_and(|a| a.text.trim() == message.text.trim())
-            {
-                state
-                    .store
-                    .mark_message_sent(message.id, Utc::now())
-                    .await?;
-                state
-                    .store
-                    .set_conversation_status(
-                        p.conversation_id,
-                        ConversationStatus::Resolved,
-                        Some("ANSWERED"),
-                    )
-                    .await?;
-                return Ok(());
-            }
-            let answered_elsewhere = question.as_ref().is_ok_and(|q| q.answer.is_some());
-            let reason = if answered_elsewhere {
-                format!(
-                    "Mercado Libre refused the answer: the question was already answered elsewhere ({error})"
-                )
-            } else {
-                format!("Mercado Libre refused the answer: {error}")
-            };
+        Ok(q) => {
+            let reason = format!("{why} (the question is {} on Mercado Libre)", q.status);
             state
                 .store
-                .mark_message_failed(message.id, &reason, !answered_elsewhere)
+                .mark_message_failed(message.id, &reason, false)
                 .await?;
-            if let Ok(q) = question {
-                crate::convert::store_question(state, p.seller_id, &q).await?;
-            }
+            crate::convert::store_question(state, p.seller_id, &q).await
+        }
+        Err(JobError::Fatal(e)) => {
+            let reason = format!(
+                "{why}; whether it reached Mercado Libre is unknown ({e}): check the question there"
+            );
+            state
+                .store
+                .mark_message_failed(message.id, &reason, false)
+                .await?;
             Ok(())
         }
         Err(retry) => Err(retry),
@@ -317,7 +362,13 @@ pub fn question_message(conv: ConversationId, q: &meli::Question) -> NewMessage 
     }
 }
 
-/// The outgoing answer's dedup key: the same for ours and for one written on Mercado Libre.
-pub fn answer_ref(question: QuestionId) -> String {
+/// The key of an answer written on Mercado Libre itself (not through Mostrador).
+pub fn seller_answer_ref(question: QuestionId) -> String {
     format!("answer:{question}")
+}
+
+/// A fresh key for each answer an agent sends: a failed delivery leaves its message in the thread
+/// and the next attempt is a message of its own.
+pub fn new_reply_ref() -> String {
+    format!("reply:{}", uuid::Uuid::now_v7())
 }

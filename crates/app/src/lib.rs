@@ -21,6 +21,7 @@ pub mod config;
 pub mod connect;
 pub mod convert;
 pub mod crypto;
+pub mod csrf;
 pub mod error;
 pub mod ingest;
 pub mod jobs;
@@ -55,6 +56,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(webhook)
         .merge(api::routes())
         .merge(web::routes())
+        .layer(axum::middleware::from_fn(csrf::guard))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -65,12 +67,13 @@ async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, Json
             axum::http::StatusCode::OK,
             Json(json!({ "status": "ok", "database": state.store.backend() })),
         ),
-        Err(e) => (
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Json(
-                json!({ "status": "unavailable", "database": state.store.backend(), "error": e.to_string() }),
-            ),
-        ),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({ "status": "unavailable", "database": state.store.backend() })),
+            )
+        }
     }
 }
 

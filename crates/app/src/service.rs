@@ -80,9 +80,9 @@ pub async fn conversation_detail(
     let composer = Composer {
         open: !conversation.reply_locked,
         max_chars: domain::rules::ANSWER_MAX_CHARS,
-        locked_reason: conversation.reply_locked.then_some(
-            "This question already has its answer: Mercado Libre allows one answer per question.",
-        ),
+        locked_reason: conversation
+            .reply_locked
+            .then(|| domain::rules::question_locked_reason(conversation.meli_status.as_deref())),
     };
     Ok(ConversationDetail {
         context: Context {
@@ -130,7 +130,7 @@ pub async fn answer_question(
     let now = Utc::now();
     let message = NewMessage {
         conversation_id: id,
-        meli_ref: jobs::answer_ref(question_id),
+        meli_ref: jobs::new_reply_ref(),
         direction: Direction::Outbound,
         author: Author::Agent,
         author_person_id: Some(agent.id),
@@ -155,7 +155,13 @@ pub async fn answer_question(
             tracing::info!(conversation.id = %id, person.id = %agent.id, "answer queued");
             Ok(message)
         }
-        Err(StoreError::Conflict(_)) => Err(domain::rules::RuleViolation::AlreadyAnswered.into()),
+        Err(StoreError::Conflict(reason)) if reason == "already_answered" => {
+            Err(domain::rules::RuleViolation::AlreadyAnswered.into())
+        }
+        Err(StoreError::Conflict(reason)) => Err(AppError::Conflict {
+            code: "conflict",
+            message: format!("the answer could not be queued: {reason}"),
+        }),
         Err(e) => Err(e.into()),
     }
 }

@@ -47,8 +47,6 @@ pub struct TokenManager {
     store: Arc<dyn Store>,
     meli: MeliClient,
     sealer: Sealer,
-    /// Identifies this process's lock holds.
-    holder: String,
 }
 
 impl TokenManager {
@@ -57,7 +55,6 @@ impl TokenManager {
             store,
             meli,
             sealer,
-            holder: uuid::Uuid::now_v7().to_string(),
         }
     }
 
@@ -116,16 +113,14 @@ impl TokenManager {
 
     /// Refreshes unless the stored access token is no longer `stale` (another holder refreshed).
     async fn refresh(&self, seller: SellerId, stale: &[u8]) -> Result<String, TokenError> {
+        // One holder id per refresh, not per process: two tasks of one process must exclude each
+        // other too.
+        let holder = uuid::Uuid::now_v7().to_string();
         for _ in 0..LOCK_WAIT_ROUNDS {
             let now = Utc::now();
             if !self
                 .store
-                .try_lock_refresh(
-                    seller,
-                    &self.holder,
-                    now + Duration::seconds(LOCK_SECONDS),
-                    now,
-                )
+                .try_lock_refresh(seller, &holder, now + Duration::seconds(LOCK_SECONDS), now)
                 .await?
             {
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -136,7 +131,7 @@ impl TokenManager {
                 continue;
             }
             let result = self.refresh_locked(seller, stale).await;
-            if let Err(e) = self.store.unlock_refresh(seller, &self.holder).await {
+            if let Err(e) = self.store.unlock_refresh(seller, &holder).await {
                 tracing::warn!(seller.id = %seller, error = %e, "releasing the refresh lock failed; it expires by itself");
             }
             return result;
@@ -153,23 +148,59 @@ impl TokenManager {
         match self.meli.refresh_token(&refresh_token).await {
             Ok(fresh) => {
                 let resealed = self.seal(&fresh, Utc::now());
-                // Persist before use: the old refresh token is already spent.
-                self.store.save_tokens(seller, &resealed).await?;
+                // Persist before use: the old refresh token is already spent, so losing the new one
+                // would cost a re-authorization. Retry a failing database a few times first.
+                self.save_rotated(seller, &resealed).await?;
+                if fresh.refresh_token.as_deref().is_none_or(str::is_empty) {
+                    self.needs_reauth(
+                        seller,
+                        "Mercado Libre returned no refresh token (is offline_access granted?)",
+                    )
+                    .await?;
+                    return Err(TokenError::NeedsReauth(seller));
+                }
                 tracing::info!(seller.id = %seller, "access token refreshed");
                 Ok(fresh.access_token)
             }
             Err(e) if e.is_invalid_grant() => {
-                tracing::warn!(seller.id = %seller, "refresh token refused; store needs re-authorization");
-                self.store
-                    .set_connection_health(
-                        seller,
-                        ConnectionHealth::NeedsReauth,
-                        Some("Mercado Libre refused the refresh token (invalid_grant)"),
-                    )
-                    .await?;
+                self.needs_reauth(
+                    seller,
+                    "Mercado Libre refused the refresh token (invalid_grant)",
+                )
+                .await?;
                 Err(TokenError::NeedsReauth(seller))
             }
             Err(e) => Err(e.into()),
+        }
+    }
+
+    async fn needs_reauth(&self, seller: SellerId, why: &str) -> Result<(), TokenError> {
+        tracing::warn!(seller.id = %seller, reason = why, "store needs re-authorization");
+        self.store
+            .set_connection_health(seller, ConnectionHealth::NeedsReauth, Some(why))
+            .await?;
+        Ok(())
+    }
+
+    async fn save_rotated(
+        &self,
+        seller: SellerId,
+        tokens: &SealedTokens,
+    ) -> Result<(), TokenError> {
+        let mut attempt = 0;
+        loop {
+            match self.store.save_tokens(seller, tokens).await {
+                Ok(()) => return Ok(()),
+                Err(e) if attempt < 5 => {
+                    attempt += 1;
+                    tracing::warn!(seller.id = %seller, error = %e, attempt, "saving rotated tokens failed; retrying");
+                    tokio::time::sleep(std::time::Duration::from_millis(200 * attempt)).await;
+                }
+                Err(e) => {
+                    tracing::error!(seller.id = %seller, error = %e, "rotated tokens could not be saved; the store will need re-authorization");
+                    return Err(e.into());
+                }
+            }
         }
     }
 }

@@ -48,6 +48,34 @@ async fn app_css() -> impl IntoResponse {
     )
 }
 
+/// Errors travel through redirects as codes, never as text, so a crafted link cannot make one of
+/// our pages say something we did not write.
+fn error_sentence(code: &str) -> &'static str {
+    match code {
+        "already_answered" => {
+            "This question already has its answer: Mercado Libre allows one answer per question."
+        }
+        "empty" => "The answer is empty.",
+        "too_long" => "The answer is longer than the 2,000 characters Mercado Libre accepts.",
+        "wrong_channel" => "This conversation cannot be answered with a question answer.",
+        "not_authorized" => "Mercado Libre did not authorize the connection.",
+        "invalid_callback" => {
+            "Mercado Libre's answer lacked the authorization code; connect the store again."
+        }
+        "invalid_state" => {
+            "This authorization link expired or was already used; connect the store again."
+        }
+        "authorization_failed" => {
+            "Mercado Libre refused the authorization; connect the store again."
+        }
+        "offline_access_missing" => {
+            "Mercado Libre returned no refresh token: enable offline_access for this application."
+        }
+        "forbidden" => "Only the admin who started connecting the store can finish it.",
+        _ => "Something went wrong; please try again.",
+    }
+}
+
 fn render(t: &impl Template) -> Response {
     match t.render() {
         Ok(html) => Html(html).into_response(),
@@ -183,7 +211,7 @@ struct InboxPage {
     filter_category: String,
     filter_status: String,
     thread: Option<Thread>,
-    error: Option<String>,
+    error: Option<&'static str>,
     max_chars: usize,
 }
 
@@ -239,7 +267,7 @@ async fn inbox_response(
         filter_category: q.category.unwrap_or_default(),
         filter_status: q.status.unwrap_or_default(),
         thread,
-        error,
+        error: error.as_deref().map(error_sentence),
         max_chars: domain::rules::ANSWER_MAX_CHARS,
     })
 }
@@ -302,9 +330,8 @@ async fn answer_submit(
             | AppError::Unprocessable { .. }
             | AppError::BadRequest { .. }),
         ) => {
-            let msg =
-                url::form_urlencoded::byte_serialize(e.to_string().as_bytes()).collect::<String>();
-            Redirect::to(&format!("/inbox/{id}?error={msg}")).into_response()
+            tracing::info!(conversation.id = id, error = %e, "answer refused");
+            Redirect::to(&format!("/inbox/{id}?error={}", e.code())).into_response()
         }
         Err(e) => e.into_response(),
     }
@@ -325,7 +352,7 @@ struct StoresPage {
     person: Person,
     stores: Vec<StoreRow>,
     sites: Vec<(&'static str, &'static str)>,
-    error: Option<String>,
+    error: Option<&'static str>,
     is_admin: bool,
 }
 
@@ -363,7 +390,7 @@ async fn stores_page(
         person,
         stores,
         sites,
-        error: q.error,
+        error: q.error.as_deref().map(error_sentence),
         is_admin,
     })
 }
@@ -397,25 +424,23 @@ struct CallbackQuery {
 
 async fn oauth_callback(
     State(state): State<AppState>,
-    WebPerson(_person): WebPerson,
+    WebPerson(person): WebPerson,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
-    let back_with = |msg: String| {
-        let msg = url::form_urlencoded::byte_serialize(msg.as_bytes()).collect::<String>();
-        Redirect::to(&format!("/stores?error={msg}")).into_response()
-    };
+    let back_with = |code: &str| Redirect::to(&format!("/stores?error={code}")).into_response();
     if let Some(error) = q.error {
-        return back_with(format!(
-            "Mercado Libre did not authorize: {error} {}",
-            q.error_description.unwrap_or_default()
-        ));
+        tracing::warn!(error = %error, description = q.error_description.as_deref().unwrap_or_default(), "Mercado Libre did not authorize");
+        return back_with("not_authorized");
     }
     let (Some(code), Some(csrf)) = (q.code, q.state) else {
-        return back_with("the callback lacks code or state".into());
+        return back_with("invalid_callback");
     };
-    match crate::connect::finish(&state, &code, &csrf).await {
+    match crate::connect::finish(&state, &person, &code, &csrf).await {
         Ok(_) => Redirect::to("/stores").into_response(),
         Err(AppError::Internal(e)) => AppError::Internal(e).into_response(),
-        Err(e) => back_with(e.to_string()),
+        Err(e) => {
+            tracing::warn!(error = %e, "connecting a store failed");
+            back_with(e.code())
+        }
     }
 }

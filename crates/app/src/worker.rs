@@ -9,8 +9,12 @@ use chrono::{Duration, Utc};
 use std::future::Future;
 use store::{Job, StoreError};
 
-/// After this many attempts a job goes to the dead letter with its last error.
-pub const MAX_ATTEMPTS: i32 = 10;
+/// After this many attempts a job goes to the dead letter with its last error. With the backoff
+/// below that is about four hours of 429s, 5xx or timeouts: an outage slows work down, and only
+/// one that lasts longer than that parks it (kept, with its reason) in the dead letter.
+pub const MAX_ATTEMPTS: i32 = 25;
+/// No single wait is longer, whatever a `Retry-After` header asks for.
+const MAX_DELAY_SECONDS: i64 = 3600;
 const LEASE_SECONDS: i64 = 120;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,12 +71,14 @@ impl Worker {
                 tracing::warn!(job.id = %job.id, job.kind = %kind, reason = %reason, "job waits");
                 self.state
                     .store
-                    .retry_job(job.id, &reason, Utc::now() + after)
+                    .postpone_job(job.id, &reason, Utc::now() + after)
                     .await?;
                 Ok(StepOutcome::Waiting { kind, reason })
             }
             Err(JobError::Retry { error, after }) if job.attempts < MAX_ATTEMPTS => {
-                let delay = after.unwrap_or_else(|| backoff(job.attempts));
+                let delay = after
+                    .unwrap_or_else(|| backoff(job.attempts))
+                    .clamp(Duration::zero(), Duration::seconds(MAX_DELAY_SECONDS));
                 tracing::warn!(job.id = %job.id, job.kind = %kind, job.attempts = job.attempts, error = %error, "job failed; will retry");
                 self.state
                     .store
@@ -118,7 +124,14 @@ impl Worker {
         loop {
             let idle_for = match self.step().await {
                 Ok(StepOutcome::Idle) => self.idle_wait().await,
-                Ok(_) => continue,
+                Ok(_) => {
+                    // Busy: check for shutdown between jobs, then go straight on.
+                    tokio::select! {
+                        biased;
+                        _ = &mut shutdown => return,
+                        _ = async {} => continue,
+                    }
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "worker could not reach the database; pausing");
                     std::time::Duration::from_secs(2)

@@ -31,6 +31,19 @@ impl RuleViolation {
     }
 }
 
+/// Why a question's reply box is read-only, from Mercado Libre's status word for it.
+pub fn question_locked_reason(meli_status: Option<&str>) -> &'static str {
+    match meli_status {
+        Some("CLOSED_UNANSWERED") => {
+            "The listing closed before this question was answered: Mercado Libre no longer accepts an answer."
+        }
+        Some("DELETED") => "This question was deleted on Mercado Libre.",
+        Some("BANNED") => "This question was removed by Mercado Libre's moderation.",
+        Some("DISABLED") => "This question is disabled on Mercado Libre.",
+        _ => "This question already has its answer: Mercado Libre allows one answer per question.",
+    }
+}
+
 /// Counts characters the way Mercado Libre's limit does: Unicode scalar values, not bytes.
 pub fn char_len(text: &str) -> usize {
     text.chars().count()

@@ -17,7 +17,7 @@ pub const DEMO_ADMIN_PASSWORD: &str = "mostrador-demo";
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let data_dir = &args.common.data_dir;
     let db_url = runtime::default_sqlite_url(data_dir)?;
-    let key = runtime::secret_key(None, data_dir)?;
+    let key = runtime::secret_key(None, data_dir, &db_url)?;
 
     let listener = TcpListener::bind(args.common.bind)
         .await

@@ -42,7 +42,16 @@ pub fn redact(url: &str) -> String {
 }
 
 /// The key sealing tokens: from configuration, else generated once into the data directory.
-pub fn secret_key(given: Option<&str>, data_dir: &Path) -> anyhow::Result<[u8; 32]> {
+pub fn secret_key(
+    given: Option<&str>,
+    data_dir: &Path,
+    database_url: &str,
+) -> anyhow::Result<[u8; 32]> {
+    if given.is_none() && database_url.starts_with("postgres") {
+        bail!(
+            "MOSTRADOR_SECRET_KEY (or --secret-key) is required with PostgreSQL: every process sharing the database must seal tokens with the same key"
+        );
+    }
     if let Some(hex) = given {
         return app::crypto::parse_key(hex)
             .map_err(|e| anyhow::anyhow!("MOSTRADOR_SECRET_KEY: {e}"));
@@ -162,7 +171,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(u) => u.clone(),
         None => default_sqlite_url(&args.common.data_dir)?,
     };
-    let key = secret_key(args.meli.secret_key.as_deref(), &args.common.data_dir)?;
+    let key = secret_key(args.meli.secret_key.as_deref(), &args.common.data_dir, &url)?;
     let config = AppConfig::new(args.meli.meli_client_id, &args.public_url, key);
     let meli = meli_client(
         &args.meli,
@@ -194,7 +203,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 pub async fn worker(args: WorkerArgs) -> anyhow::Result<()> {
     ensure_public_url(&args.public_url)?;
     let url = args.db.url()?;
-    let key = secret_key(args.meli.secret_key.as_deref(), &args.db.data_dir)?;
+    let key = secret_key(args.meli.secret_key.as_deref(), &args.db.data_dir, &url)?;
     let config = AppConfig::new(args.meli.meli_client_id, &args.public_url, key);
     let meli = meli_client(
         &args.meli,

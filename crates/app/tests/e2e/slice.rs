@@ -434,3 +434,107 @@ async fn a_wrong_login_is_refused_and_pages_need_a_session() {
         .unwrap();
     assert_eq!(api.status(), 401);
 }
+
+/// Answers a fresh question, lets Mercado Libre fail every call, and plays the worker giving up on
+/// the delivery — with Mercado Libre back by then or not. Returns the conversation id.
+async fn answer_then_give_up(
+    app: &TestApp,
+    site: &str,
+    question: &str,
+    answer: &str,
+    back_by_then: bool,
+) -> i64 {
+    app.ask(site, question).await;
+    app.wait_for_notifications(1).await;
+    app.drain().await;
+    let id = app.get_json("/api/conversations").await[0]["id"]
+        .as_i64()
+        .unwrap();
+    let resp = app
+        .post_json(
+            &format!("/api/conversations/{id}/answer"),
+            &json!({ "text": answer }),
+        )
+        .await;
+    assert_eq!(resp.status(), 202);
+    app.sim
+        .set_faults(meli_sim::Faults {
+            fail_rate_5xx: 1.0,
+            ..Default::default()
+        })
+        .await;
+    let outcomes = app.drain().await;
+    assert!(
+        matches!(&outcomes[..], [app::worker::StepOutcome::Retrying { .. }]),
+        "{outcomes:?}"
+    );
+    if back_by_then {
+        app.sim.set_faults(meli_sim::Faults::default()).await;
+    }
+    let later = chrono::Utc::now() + chrono::Duration::hours(2);
+    let job = app
+        .store()
+        .claim_job(later, later + chrono::Duration::hours(1))
+        .await
+        .unwrap()
+        .expect("the answer's job");
+    assert_eq!(job.kind, app::jobs::POST_ANSWER);
+    app::jobs::on_give_up(&app.state, &job, "simulated outage").await;
+    app.store()
+        .bury_job(job.id, "simulated outage")
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn an_answer_of_unknown_fate_keeps_the_box_locked() {
+    let app = TestApp::spawn().await;
+    // Mercado Libre stays down: whether the answer landed cannot be known, so no second answer.
+    let id = answer_then_give_up(&app, "MLA", "¿Viene con garantía?", "Sí, 12 meses.", false).await;
+    let detail = app.get_json(&format!("/api/conversations/{id}")).await;
+    assert_eq!(detail["composer"]["open"], false, "{detail}");
+    let reply = &detail["messages"][1];
+    assert_eq!(reply["delivery"], "failed");
+    assert!(
+        reply["error"].as_str().unwrap().contains("unknown"),
+        "{reply}"
+    );
+}
+
+#[tokio::test]
+async fn an_undelivered_answer_can_be_sent_again_once_mercado_libre_shows_the_question_unanswered()
+{
+    let app = TestApp::spawn().await;
+    // Mercado Libre is back when the worker gives up: the question is still unanswered there.
+    let id = answer_then_give_up(&app, "MLB", "Aceita troca?", "Sim, em 30 dias.", true).await;
+    let detail = app.get_json(&format!("/api/conversations/{id}")).await;
+    assert_eq!(detail["composer"]["open"], true, "{detail}");
+    assert_eq!(detail["messages"][1]["delivery"], "failed");
+
+    let resp = app
+        .post_json(
+            &format!("/api/conversations/{id}/answer"),
+            &json!({ "text": "Sim, aceitamos troca em 30 dias." }),
+        )
+        .await;
+    assert_eq!(resp.status(), 202, "the one allowed answer is still unused");
+    app.drain().await;
+    let detail = app.get_json(&format!("/api/conversations/{id}")).await;
+    let messages = detail["messages"].as_array().unwrap();
+    assert_eq!(
+        messages.len(),
+        3,
+        "question, the failed attempt, the delivered one: {messages:?}"
+    );
+    assert_eq!(messages[2]["delivery"], "sent");
+    let qid: i64 = detail["conversation"]["meli_ref"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(
+        app.sim.question_json(qid).await.unwrap()["answer"]["text"],
+        "Sim, aceitamos troca em 30 dias."
+    );
+}
