@@ -79,8 +79,9 @@ CREATE TABLE jobs (
     created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
     updated_at  TIMESTAMPTZ NOT NULL DEFAULT now()
 );
--- At most one live job per dedup key; finished jobs keep their key for history.
-CREATE UNIQUE INDEX jobs_live_dedup_idx ON jobs (dedup_key) WHERE state IN ('queued', 'running');
+-- At most one queued job per dedup key; running and finished jobs keep their key. A running job
+-- does not block a new one: it may already have read the data a newer notification is about.
+CREATE UNIQUE INDEX jobs_queued_dedup_idx ON jobs (dedup_key) WHERE state = 'queued';
 -- Claiming touches only live jobs, so the claim indexes skip the (ever-growing) finished ones.
 CREATE INDEX jobs_claim_idx ON jobs (run_at, id) WHERE state = 'queued';
 CREATE INDEX jobs_lease_idx ON jobs (lease_until) WHERE state = 'running';

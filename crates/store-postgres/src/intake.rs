@@ -7,11 +7,11 @@ use crate::PgStore;
 use crate::codec::{db_err, expect_row, get, word};
 use chrono::{DateTime, Utc};
 use domain::JobId;
-use sqlx::PgConnection;
 use sqlx::postgres::PgRow;
+use sqlx::{Acquire, PgConnection};
 use store::{
     Job, JobCounts, JobState, NewJob, NewNotification, NotificationRecord, NotificationState,
-    RecordOutcome, StoreResult,
+    RecordOutcome, StoreError, StoreResult,
 };
 
 const JOB_COLS: &str =
@@ -47,9 +47,11 @@ fn notification_from_row(row: &PgRow) -> StoreResult<NotificationRecord> {
     })
 }
 
-/// Inserts a job unless a live one shares its dedup key (the partial unique index decides, so
+/// Inserts a job unless a queued one shares its dedup key (the partial unique index decides, so
 /// there is no check-then-insert race: a concurrent twin waits for the first insert's commit
-/// and then does nothing). Runs on whatever connection or transaction it is given.
+/// and then does nothing). A *running* job with the key does not stop it: that job may already
+/// have read what the new one is meant to see. Runs on whatever connection or transaction it is
+/// given.
 pub(crate) async fn enqueue_on(
     conn: &mut PgConnection,
     job: &NewJob,
@@ -168,23 +170,111 @@ pub(crate) async fn claim_job(
     .transpose()
 }
 
-/// Moves a job out of `running`: done, dead, or back to the queue for `run_at`.
+/// How many times `requeue_job` goes round when the queue keeps changing under it.
+const REQUEUE_TRIES: usize = 3;
+
+/// Back to the queue for `run_at` (the retry and postpone paths); `uncount` takes back the
+/// attempt its claim counted. When another queued job already has this one's dedup key, putting
+/// it back would break the one-queued-job-per-key rule, and the queued one will do the same work
+/// anyway: this one is marked done as "merged into job N" instead.
+///
+/// One transaction, holding this job's row lock. A twin queued by someone else after the check
+/// makes the requeue fail on the unique index (after the twin's insert commits); the requeue ran
+/// in a savepoint, so the transaction goes round again, finds the twin, and merges.
+pub(crate) async fn requeue_job(
+    s: &PgStore,
+    id: JobId,
+    error: &str,
+    run_at: DateTime<Utc>,
+    uncount: bool,
+) -> StoreResult<()> {
+    let attempts = if uncount {
+        "GREATEST(attempts - 1, 0)"
+    } else {
+        "attempts"
+    };
+    let mut tx = s.pool.begin().await.map_err(db_err)?;
+    let key: Option<Option<String>> =
+        sqlx::query_scalar("SELECT dedup_key FROM jobs WHERE id = $1 FOR UPDATE")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    let Some(key) = key else {
+        return Err(StoreError::NotFound(format!("job {id}")));
+    };
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let twin: Option<i64> = match &key {
+            Some(key) => sqlx::query_scalar(
+                "SELECT id FROM jobs WHERE dedup_key = $1 AND state = 'queued' AND id <> $2
+                 ORDER BY id LIMIT 1",
+            )
+            .bind(key)
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?,
+            None => None,
+        };
+        if let Some(twin) = twin {
+            let sql = format!(
+                "UPDATE jobs SET state = 'done', last_error = $2, attempts = {attempts},
+                     lease_until = NULL, updated_at = now()
+                 WHERE id = $1"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(id.0)
+                .bind(format!("merged into job {twin}"))
+                .execute(&mut *tx)
+                .await
+                .map_err(db_err)?;
+            break;
+        }
+        let sql = format!(
+            "UPDATE jobs SET state = 'queued', last_error = $2, run_at = $3,
+                 attempts = {attempts}, lease_until = NULL, updated_at = now()
+             WHERE id = $1"
+        );
+        let mut savepoint = tx.begin().await.map_err(db_err)?;
+        let requeued = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .bind(error)
+            .bind(run_at)
+            .execute(&mut *savepoint)
+            .await;
+        match requeued {
+            Ok(_) => {
+                savepoint.commit().await.map_err(db_err)?;
+                break;
+            }
+            Err(sqlx::Error::Database(e))
+                if e.kind() == sqlx::error::ErrorKind::UniqueViolation && tries < REQUEUE_TRIES =>
+            {
+                savepoint.rollback().await.map_err(db_err)?;
+            }
+            Err(e) => return Err(db_err(e)),
+        }
+    }
+    tx.commit().await.map_err(db_err)
+}
+
+/// Moves a job out of `running` for good: done or dead.
 pub(crate) async fn finish_job(
     s: &PgStore,
     id: JobId,
     state: JobState,
     error: Option<&str>,
-    run_at: Option<DateTime<Utc>>,
 ) -> StoreResult<()> {
     let done = sqlx::query(
-        "UPDATE jobs SET state = $2, last_error = COALESCE($3, last_error),
-             run_at = COALESCE($4, run_at), lease_until = NULL, updated_at = now()
+        "UPDATE jobs SET state = $2, last_error = COALESCE($3, last_error), lease_until = NULL,
+             updated_at = now()
          WHERE id = $1",
     )
     .bind(id.0)
     .bind(state.as_str())
     .bind(error)
-    .bind(run_at)
     .execute(&s.pool)
     .await
     .map_err(db_err)?;
@@ -226,4 +316,57 @@ pub(crate) async fn next_job_due(s: &PgStore) -> StoreResult<Option<DateTime<Utc
         .fetch_one(&s.pool)
         .await
         .map_err(db_err)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use crate::test_support::{discard_test_store, fresh_test_store, pg_url_or_skip};
+    use chrono::TimeZone;
+    use std::time::Duration;
+    use store::Store;
+
+    fn fetch(run_at: DateTime<Utc>) -> NewJob {
+        NewJob {
+            kind: "meli.fetch_question".to_string(),
+            payload: serde_json::json!({}),
+            dedup_key: Some("q:1".to_string()),
+            run_at,
+        }
+    }
+
+    /// The race the savepoint is for: a twin is queued by a transaction that commits only after
+    /// `retry_job` found no twin and started its update. The update waits on the unique index,
+    /// fails once the twin commits, and the requeue falls back to merging.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn requeue_racing_a_twins_insert_merges() {
+        let Some(url) = pg_url_or_skip() else { return };
+        let s = fresh_test_store(&url).await;
+        let t0 = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
+        let a = s.enqueue(fetch(t0)).await.unwrap().unwrap();
+        let claimed = s.claim_job(t0, t0 + chrono::Duration::seconds(600));
+        assert_eq!(claimed.await.unwrap().unwrap().id, a);
+
+        let mut other = s.pool.begin().await.unwrap();
+        let b = enqueue_on(&mut other, &fetch(t0)).await.unwrap().unwrap();
+        let retry = s.retry_job(a, "HTTP 503", t0 + chrono::Duration::seconds(60));
+        let commit_later = async {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            other.commit().await.unwrap();
+        };
+        let (retried, ()) = tokio::join!(retry, commit_later);
+        retried.unwrap();
+
+        let merged = s.job(a).await.unwrap().unwrap();
+        assert_eq!(merged.state, JobState::Done);
+        assert_eq!(
+            merged.last_error.as_deref(),
+            Some(format!("merged into job {b}").as_str())
+        );
+        assert_eq!(s.job(b).await.unwrap().unwrap().state, JobState::Queued);
+        assert_eq!(s.job_counts().await.unwrap().queued, 1);
+        discard_test_store(s).await;
+    }
 }

@@ -289,8 +289,21 @@ pub(crate) async fn queue_locked_reply(
         payload: with_message_id(job.payload, stored.id),
         ..job
     };
-    // A live job with the same key would mean an earlier reply is still in flight; refusing
-    // (and rolling the lock back) is safer than sending twice.
+    // A queued or running job with the same key would mean an earlier reply is still in flight;
+    // refusing (and rolling the lock back) is safer than sending twice. The unique index only
+    // covers queued jobs, so running ones are checked here.
+    if let Some(key) = &job.dedup_key {
+        let running: Option<i32> = sqlx::query_scalar(
+            "SELECT 1 FROM jobs WHERE dedup_key = ?1 AND state = 'running' LIMIT 1",
+        )
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?;
+        if running.is_some() {
+            return Err(StoreError::Conflict("duplicate_job".to_string()));
+        }
+    }
     let job_id = enqueue_on(&mut tx, &job)
         .await?
         .ok_or_else(|| StoreError::Conflict("duplicate_job".to_string()))?;

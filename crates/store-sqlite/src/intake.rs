@@ -12,7 +12,7 @@ use sqlx::SqliteConnection;
 use sqlx::sqlite::SqliteRow;
 use store::{
     Job, JobCounts, JobState, NewJob, NewNotification, NotificationRecord, NotificationState,
-    RecordOutcome, StoreResult,
+    RecordOutcome, StoreError, StoreResult,
 };
 
 const JOB_COLS: &str =
@@ -48,8 +48,10 @@ fn notification_from_row(row: &SqliteRow) -> StoreResult<NotificationRecord> {
     })
 }
 
-/// Inserts a job unless a live one shares its dedup key (the partial unique index decides, so
-/// there is no check-then-insert race). Runs on whatever connection or transaction it is given.
+/// Inserts a job unless a queued one shares its dedup key (the partial unique index decides, so
+/// there is no check-then-insert race). A *running* job with the key does not stop it: that job
+/// may already have read what the new one is meant to see. Runs on whatever connection or
+/// transaction it is given.
 pub(crate) async fn enqueue_on(
     conn: &mut SqliteConnection,
     job: &NewJob,
@@ -168,23 +170,81 @@ pub(crate) async fn claim_job(
         .transpose()
 }
 
-/// Moves a job out of `running`: done, dead, or back to the queue for `run_at`.
+/// Back to the queue for `run_at` (the retry and postpone paths); `uncount` takes back the
+/// attempt its claim counted. When another queued job already has this one's dedup key, putting
+/// it back would break the one-queued-job-per-key rule, and the queued one will do the same work
+/// anyway: this one is marked done as "merged into job N" instead. The write transaction holds
+/// the write lock from its first statement, so the check and the update see the same queue.
+pub(crate) async fn requeue_job(
+    s: &SqliteStore,
+    id: JobId,
+    error: &str,
+    run_at: DateTime<Utc>,
+    uncount: bool,
+) -> StoreResult<()> {
+    let mut tx = s.begin().await?;
+    let key: Option<Option<String>> =
+        sqlx::query_scalar("SELECT dedup_key FROM jobs WHERE id = ?1")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db_err)?;
+    let Some(key) = key else {
+        return Err(StoreError::NotFound(format!("job {id}")));
+    };
+    let twin: Option<i64> = match &key {
+        Some(key) => sqlx::query_scalar(
+            "SELECT id FROM jobs WHERE dedup_key = ?1 AND state = 'queued' AND id <> ?2
+             ORDER BY id LIMIT 1",
+        )
+        .bind(key)
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_err)?,
+        None => None,
+    };
+    let attempts = if uncount {
+        "MAX(attempts - 1, 0)"
+    } else {
+        "attempts"
+    };
+    let (state, error, run_at) = match twin {
+        Some(twin) => ("done", format!("merged into job {twin}"), None),
+        None => ("queued", error.to_string(), Some(ts(run_at))),
+    };
+    let sql = format!(
+        "UPDATE jobs SET state = ?2, last_error = ?3, run_at = COALESCE(?4, run_at),
+             attempts = {attempts}, lease_until = NULL, updated_at = ?5
+         WHERE id = ?1"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .bind(state)
+        .bind(error)
+        .bind(run_at)
+        .bind(now())
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
+    tx.commit().await.map_err(db_err)
+}
+
+/// Moves a job out of `running` for good: done or dead.
 pub(crate) async fn finish_job(
     s: &SqliteStore,
     id: JobId,
     state: JobState,
     error: Option<&str>,
-    run_at: Option<DateTime<Utc>>,
 ) -> StoreResult<()> {
     let done = sqlx::query(
-        "UPDATE jobs SET state = ?2, last_error = COALESCE(?3, last_error),
-             run_at = COALESCE(?4, run_at), lease_until = NULL, updated_at = ?5
+        "UPDATE jobs SET state = ?2, last_error = COALESCE(?3, last_error), lease_until = NULL,
+             updated_at = ?4
          WHERE id = ?1",
     )
     .bind(id.0)
     .bind(state.as_str())
     .bind(error)
-    .bind(run_at.map(ts))
     .bind(now())
     .execute(&s.writer)
     .await

@@ -268,13 +268,21 @@ impl Store for SqliteStore {
         intake::claim_job(self, now, lease_until).await
     }
     async fn complete_job(&self, id: JobId) -> StoreResult<()> {
-        intake::finish_job(self, id, JobState::Done, None, None).await
+        intake::finish_job(self, id, JobState::Done, None).await
     }
     async fn retry_job(&self, id: JobId, error: &str, run_at: DateTime<Utc>) -> StoreResult<()> {
-        intake::finish_job(self, id, JobState::Queued, Some(error), Some(run_at)).await
+        intake::requeue_job(self, id, error, run_at, false).await
+    }
+    async fn postpone_job(
+        &self,
+        id: JobId,
+        reason: &str,
+        run_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        intake::requeue_job(self, id, reason, run_at, true).await
     }
     async fn bury_job(&self, id: JobId, error: &str) -> StoreResult<()> {
-        intake::finish_job(self, id, JobState::Dead, Some(error), None).await
+        intake::finish_job(self, id, JobState::Dead, Some(error)).await
     }
     async fn job(&self, id: JobId) -> StoreResult<Option<Job>> {
         intake::job(self, id).await

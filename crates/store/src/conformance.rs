@@ -487,12 +487,52 @@ pub async fn notification_dedup_counts_deliveries_and_enqueues_once(store: &dyn 
     assert_eq!(n.received_at, t0());
 }
 
-pub async fn notification_job_respects_live_job_dedup(store: &dyn Store) {
-    let live = store
+pub async fn notification_for_a_running_jobs_key_enqueues_a_new_job(store: &dyn Store) {
+    let running = store
+        .enqueue(job("meli.fetch_question", Some("q:123"), t0()))
+        .await
+        .unwrap()
+        .unwrap();
+    let claimed = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
+    assert_eq!(claimed.id, running);
+
+    // The running fetch may already have read the question: the news needs a fresh job.
+    let outcome = store
+        .record_notification(
+            notification("n-2"),
+            Some(job("meli.fetch_question", Some("q:123"), t0())),
+        )
+        .await
+        .unwrap();
+    let RecordOutcome::Recorded {
+        job_id: Some(fresh),
+        ..
+    } = outcome
+    else {
+        panic!("a running job must not swallow the notification's job: {outcome:?}");
+    };
+    assert_ne!(fresh, running);
+    let fresh_job = store.job(fresh).await.unwrap().unwrap();
+    assert_eq!(fresh_job.state, JobState::Queued);
+    assert_eq!(fresh_job.attempts, 0);
+    assert_eq!(fresh_job.dedup_key.as_deref(), Some("q:123"));
+    assert_eq!(
+        store.job_counts().await.unwrap(),
+        JobCounts {
+            queued: 1,
+            running: 1,
+            done: 0,
+            dead: 0
+        }
+    );
+}
+
+pub async fn notification_for_a_queued_jobs_key_still_enqueues_nothing(store: &dyn Store) {
+    let queued = store
         .enqueue(job("meli.fetch_question", Some("q:123"), t0()))
         .await
         .unwrap();
-    assert!(live.is_some());
+    assert!(queued.is_some());
     let outcome = store
         .record_notification(
             notification("n-2"),
@@ -502,9 +542,50 @@ pub async fn notification_job_respects_live_job_dedup(store: &dyn Store) {
         .unwrap();
     assert!(
         matches!(outcome, RecordOutcome::Recorded { job_id: None, .. }),
-        "recorded, but its job is already live: {outcome:?}"
+        "recorded, but its job is already queued: {outcome:?}"
     );
     assert_eq!(store.job_counts().await.unwrap().queued, 1);
+
+    // Still so while another job with the key is running: the queued one has not read yet.
+    store.claim_job(at(0), at(30)).await.unwrap().unwrap();
+    let second = store
+        .record_notification(
+            notification("n-3"),
+            Some(job("meli.fetch_question", Some("q:123"), t0())),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            second,
+            RecordOutcome::Recorded {
+                job_id: Some(_),
+                ..
+            }
+        ),
+        "{second:?}"
+    );
+    let third = store
+        .record_notification(
+            notification("n-4"),
+            Some(job("meli.fetch_question", Some("q:123"), t0())),
+        )
+        .await
+        .unwrap();
+    assert!(
+        matches!(third, RecordOutcome::Recorded { job_id: None, .. }),
+        "a queued job with the key exists again: {third:?}"
+    );
+    assert_eq!(
+        store.job_counts().await.unwrap(),
+        JobCounts {
+            queued: 1,
+            running: 1,
+            done: 0,
+            dead: 0
+        }
+    );
+    assert_eq!(store.recent_notifications(10).await.unwrap().len(), 3);
 }
 
 pub async fn ignored_notifications_are_kept_newest_first(store: &dyn Store) {
@@ -534,7 +615,7 @@ pub async fn ignored_notifications_are_kept_newest_first(store: &dyn Store) {
 
 // ---- job queue ----
 
-pub async fn job_dedup_while_live_then_allowed_after_done(store: &dyn Store) {
+pub async fn job_dedup_only_while_queued(store: &dyn Store) {
     let first = store
         .enqueue(job("k", Some("dedup"), t0()))
         .await
@@ -543,32 +624,39 @@ pub async fn job_dedup_while_live_then_allowed_after_done(store: &dyn Store) {
     assert_eq!(
         store.enqueue(job("k", Some("dedup"), t0())).await.unwrap(),
         None,
-        "queued is live"
+        "queued blocks a twin"
     );
 
     let claimed = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
     assert_eq!(claimed.id, first);
+    let second = store
+        .enqueue(job("k", Some("dedup"), t0()))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(second, first, "running does not block a new job");
     assert_eq!(
         store.enqueue(job("k", Some("dedup"), t0())).await.unwrap(),
         None,
-        "running is live"
+        "but the new queued one does"
     );
 
     store.complete_job(first).await.unwrap();
-    let second = store.enqueue(job("k", Some("dedup"), t0())).await.unwrap();
-    assert!(
-        second.is_some_and(|id| id != first),
-        "allowed again once done"
+    assert_eq!(
+        store.enqueue(job("k", Some("dedup"), t0())).await.unwrap(),
+        None,
+        "still queued after the first is done"
     );
-
-    store.bury_job(second.unwrap(), "gave up").await.unwrap();
+    let claimed = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
+    assert_eq!(claimed.id, second);
+    store.bury_job(second, "gave up").await.unwrap();
     assert!(
         store
             .enqueue(job("k", Some("dedup"), t0()))
             .await
             .unwrap()
             .is_some(),
-        "and once dead"
+        "allowed once nothing with the key is queued (one done, one dead)"
     );
 
     // Jobs without a key never collide.
@@ -633,6 +721,12 @@ pub async fn expired_lease_is_reclaimed_with_another_attempt(store: &dyn Store) 
         .unwrap();
     let first = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
     assert_eq!((first.id, first.attempts), (id, 1));
+    // A queued twin (allowed while the first runs) does not stand in the reclaim's way.
+    let twin = store
+        .enqueue(job("k", Some("d"), at(100)))
+        .await
+        .unwrap()
+        .unwrap();
 
     assert!(
         store.claim_job(at(29), at(60)).await.unwrap().is_none(),
@@ -643,6 +737,10 @@ pub async fn expired_lease_is_reclaimed_with_another_attempt(store: &dyn Store) 
     assert_eq!(second.attempts, 2);
     assert_eq!(second.lease_until, Some(at(61)));
     assert_eq!(store.job_counts().await.unwrap().running, 1);
+    assert_eq!(
+        store.job(twin).await.unwrap().unwrap().state,
+        JobState::Queued
+    );
 }
 
 pub async fn retry_bury_and_counts(store: &dyn Store) {
@@ -724,6 +822,203 @@ pub async fn retry_bury_and_counts(store: &dyn Store) {
     assert!(is_not_found(&store.complete_job(missing).await));
     assert!(is_not_found(&store.retry_job(missing, "x", at(0)).await));
     assert!(is_not_found(&store.bury_job(missing, "x").await));
+}
+
+pub async fn retry_job_merges_into_a_queued_duplicate(store: &dyn Store) {
+    let a = store
+        .enqueue(job("k", Some("q:1"), at(0)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.claim_job(at(0), at(1000)).await.unwrap().unwrap().id,
+        a
+    );
+    let b = store
+        .enqueue(job("k", Some("q:1"), at(5)))
+        .await
+        .unwrap()
+        .unwrap();
+
+    // `b` will do the same work, so `a` does not go back to the queue: it is merged into `b`.
+    store.retry_job(a, "HTTP 503", at(60)).await.unwrap();
+    let merged = store.job(a).await.unwrap().unwrap();
+    assert_eq!(merged.state, JobState::Done);
+    assert_eq!(
+        merged.last_error.as_deref(),
+        Some(format!("merged into job {b}").as_str())
+    );
+    assert_eq!(merged.lease_until, None);
+    assert_eq!(merged.attempts, 1);
+    let twin = store.job(b).await.unwrap().unwrap();
+    assert_eq!(twin.state, JobState::Queued);
+    assert_eq!((twin.attempts, twin.run_at), (0, at(5)));
+    assert_eq!(twin.last_error, None);
+    assert_eq!(
+        store.job_counts().await.unwrap(),
+        JobCounts {
+            queued: 1,
+            running: 0,
+            done: 1,
+            dead: 0
+        }
+    );
+    assert_eq!(store.next_job_due().await.unwrap(), Some(at(5)));
+
+    // A *running* twin is no reason to merge: with `b` and `c` both running, retrying `b` puts it
+    // back in the queue, and then retrying `c` merges `c` into `b`.
+    assert_eq!(
+        store.claim_job(at(5), at(1000)).await.unwrap().unwrap().id,
+        b
+    );
+    let c = store
+        .enqueue(job("k", Some("q:1"), at(6)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.claim_job(at(6), at(1000)).await.unwrap().unwrap().id,
+        c
+    );
+    store.retry_job(b, "HTTP 500", at(90)).await.unwrap();
+    let requeued = store.job(b).await.unwrap().unwrap();
+    assert_eq!(requeued.state, JobState::Queued);
+    assert_eq!(requeued.last_error.as_deref(), Some("HTTP 500"));
+    assert_eq!((requeued.attempts, requeued.run_at), (1, at(90)));
+    store.retry_job(c, "HTTP 500", at(95)).await.unwrap();
+    let merged = store.job(c).await.unwrap().unwrap();
+    assert_eq!(merged.state, JobState::Done);
+    assert_eq!(
+        merged.last_error.as_deref(),
+        Some(format!("merged into job {b}").as_str())
+    );
+    assert_eq!(
+        store.job_counts().await.unwrap(),
+        JobCounts {
+            queued: 1,
+            running: 0,
+            done: 2,
+            dead: 0
+        }
+    );
+    assert!(store.claim_job(at(89), at(1000)).await.unwrap().is_none());
+    assert_eq!(
+        store.claim_job(at(90), at(1000)).await.unwrap().unwrap().id,
+        b
+    );
+}
+
+pub async fn postpone_job_never_counts_the_attempt(store: &dyn Store) {
+    let id = store
+        .enqueue(job("k", Some("q:1"), at(0)))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut run_at = at(0);
+    for round in 1..=3 {
+        let claimed = store
+            .claim_job(run_at, run_at + Duration::seconds(30))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((claimed.id, claimed.attempts), (id, 1), "round {round}");
+        run_at += Duration::seconds(600);
+        store
+            .postpone_job(id, "store awaiting re-authorization", run_at)
+            .await
+            .unwrap();
+        let waiting = store.job(id).await.unwrap().unwrap();
+        assert_eq!(waiting.state, JobState::Queued);
+        assert_eq!(waiting.attempts, 0, "round {round}");
+        assert_eq!(
+            waiting.last_error.as_deref(),
+            Some("store awaiting re-authorization")
+        );
+        assert_eq!(waiting.run_at, run_at);
+        assert_eq!(waiting.lease_until, None);
+        assert_eq!(store.next_job_due().await.unwrap(), Some(run_at));
+        assert!(
+            store
+                .claim_job(run_at - Duration::seconds(1), run_at)
+                .await
+                .unwrap()
+                .is_none(),
+            "not before run_at"
+        );
+    }
+    // Claimable again at run_at, as on the first attempt.
+    let again = store
+        .claim_job(run_at, run_at + Duration::seconds(30))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.id, again.attempts), (id, 1));
+
+    // Counted retries stay counted; only the postponed attempt is taken back.
+    store.retry_job(id, "HTTP 503", run_at).await.unwrap();
+    let claimed = store.claim_job(run_at, run_at).await.unwrap().unwrap();
+    assert_eq!(claimed.attempts, 2);
+    store.postpone_job(id, "waiting", run_at).await.unwrap();
+    assert_eq!(store.job(id).await.unwrap().unwrap().attempts, 1);
+
+    // Never below zero, even for a job that was never claimed.
+    let fresh = store.enqueue(job("k", None, at(0))).await.unwrap().unwrap();
+    store.postpone_job(fresh, "waiting", at(10)).await.unwrap();
+    let fresh = store.job(fresh).await.unwrap().unwrap();
+    assert_eq!((fresh.state, fresh.attempts), (JobState::Queued, 0));
+
+    let missing = JobId(id.0 + 1000);
+    assert!(is_not_found(&store.postpone_job(missing, "x", at(0)).await));
+}
+
+pub async fn postpone_job_merges_into_a_queued_duplicate(store: &dyn Store) {
+    let a = store
+        .enqueue(job("k", Some("q:1"), at(0)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        store.claim_job(at(0), at(1000)).await.unwrap().unwrap().id,
+        a
+    );
+    let b = store
+        .enqueue(job("k", Some("q:1"), at(5)))
+        .await
+        .unwrap()
+        .unwrap();
+
+    store
+        .postpone_job(a, "store awaiting re-authorization", at(600))
+        .await
+        .unwrap();
+    let merged = store.job(a).await.unwrap().unwrap();
+    assert_eq!(merged.state, JobState::Done);
+    assert_eq!(
+        merged.last_error.as_deref(),
+        Some(format!("merged into job {b}").as_str())
+    );
+    assert_eq!(merged.lease_until, None);
+    assert_eq!(merged.attempts, 0, "the postponed attempt is not counted");
+    let twin = store.job(b).await.unwrap().unwrap();
+    assert_eq!(twin.state, JobState::Queued);
+    assert_eq!((twin.attempts, twin.run_at), (0, at(5)));
+    assert_eq!(
+        store.job_counts().await.unwrap(),
+        JobCounts {
+            queued: 1,
+            running: 0,
+            done: 1,
+            dead: 0
+        }
+    );
+    assert_eq!(
+        store.claim_job(at(5), at(1000)).await.unwrap().unwrap().id,
+        b
+    );
+    assert!(
+        store.claim_job(at(600), at(630)).await.unwrap().is_none(),
+        "nothing left over at the postponed time"
+    );
 }
 
 pub async fn concurrent_claimers_never_share_a_job(store: &dyn Store) {
@@ -1422,12 +1717,16 @@ macro_rules! conformance_tests {
             refresh_lock_concurrent_takers_get_one_winner,
             oauth_state_is_single_use_and_expires,
             notification_dedup_counts_deliveries_and_enqueues_once,
-            notification_job_respects_live_job_dedup,
+            notification_for_a_running_jobs_key_enqueues_a_new_job,
+            notification_for_a_queued_jobs_key_still_enqueues_nothing,
             ignored_notifications_are_kept_newest_first,
-            job_dedup_while_live_then_allowed_after_done,
+            job_dedup_only_while_queued,
             claim_takes_due_jobs_oldest_first_with_a_lease,
             expired_lease_is_reclaimed_with_another_attempt,
             retry_bury_and_counts,
+            retry_job_merges_into_a_queued_duplicate,
+            postpone_job_never_counts_the_attempt,
+            postpone_job_merges_into_a_queued_duplicate,
             concurrent_claimers_never_share_a_job,
             listing_decimals_and_big_ids_round_trip_exactly,
             contact_upsert_keeps_known_nickname,

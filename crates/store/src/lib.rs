@@ -118,7 +118,8 @@ pub trait Store: Send + Sync + 'static {
     async fn recent_notifications(&self, limit: i64) -> StoreResult<Vec<NotificationRecord>>;
 
     // ---- job queue ----
-    /// `None` when a live (queued or running) job already has the same dedup key.
+    /// `None` when a queued job already has the same dedup key. A running one does not count: it
+    /// may already have read the data this job is meant to see, so the new job is enqueued.
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>>;
     /// Leases the next due job (queued and `run_at <= now`, or running with an expired lease)
     /// until `lease_until`, incrementing its attempts. Concurrent callers never get the same job.
@@ -130,8 +131,16 @@ pub trait Store: Send + Sync + 'static {
     async fn complete_job(&self, id: JobId) -> StoreResult<()>;
     /// Back to the queue for another attempt at `run_at`. Like `complete_job` and `bury_job`,
     /// `NotFound` for an unknown id; the lease is not checked (no lease token), so a worker whose
-    /// lease expired must expect its job may have been run again.
+    /// lease expired must expect its job may have been run again. When another *queued* job
+    /// already has this job's dedup key, that one will do the same work: this job is marked done
+    /// instead, with `last_error` "merged into job N", atomically ([`Store::postpone_job`] does
+    /// the same).
     async fn retry_job(&self, id: JobId, error: &str, run_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Back to the queue without counting this attempt: the job is blocked on something only a
+    /// person can fix (e.g. a store awaiting re-authorization), so waiting must never exhaust its
+    /// attempts. Sets `last_error` to `reason`.
+    async fn postpone_job(&self, id: JobId, reason: &str, run_at: DateTime<Utc>)
+    -> StoreResult<()>;
     /// Dead letter: kept with its reason, never run again.
     async fn bury_job(&self, id: JobId, error: &str) -> StoreResult<()>;
     async fn job(&self, id: JobId) -> StoreResult<Option<Job>>;
@@ -174,7 +183,8 @@ pub trait Store: Send + Sync + 'static {
     /// under `conversation` (its own `conversation_id` is not consulted). Errors: `NotFound` for
     /// an unknown conversation; `Conflict("already_answered")` when locked;
     /// `Conflict("duplicate_message")` / `Conflict("duplicate_job")` when the message's
-    /// `meli_ref` or a live job's dedup key is taken — each rolls the whole call back.
+    /// `meli_ref` is taken or a queued or running job has the job's dedup key (an earlier reply
+    /// still in flight) — each rolls the whole call back.
     async fn queue_locked_reply(
         &self,
         conversation: ConversationId,
