@@ -105,5 +105,14 @@ pub async fn finish(
         })
         .await?;
     tracing::info!(seller.id = %connection.seller_id, site = %connection.site_id, "store connected");
+    // Questions asked before the store was connected were never notified to us: sweep them in.
+    state
+        .store
+        .enqueue(crate::reconcile::sync_questions_job(
+            connection.seller_id,
+            Utc::now(),
+        ))
+        .await?;
+    state.jobs_waiting.notify_one();
     Ok(connection)
 }

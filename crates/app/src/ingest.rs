@@ -22,30 +22,50 @@ pub async fn webhook(State(state): State<AppState>, body: Bytes) -> AppResult<Js
         )
     })?;
     let raw: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let seller = SellerId(notification.user_id);
-    let now = Utc::now();
+    let accepted = accept(&state, &notification, raw).await?;
+    Ok(Json(json!({
+        "status": accepted.status,
+        "notification_id": accepted.notification_id,
+        "reason": accepted.reason,
+    })))
+}
 
-    let (job, ignore_reason) = match triage(&state, &notification).await? {
+/// What became of a notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// `queued`, `ignored` or `duplicate`.
+    pub status: &'static str,
+    pub notification_id: i64,
+    pub reason: Option<String>,
+}
+
+/// Records a notification and enqueues its job in one transaction. Webhooks and the missed-feeds
+/// sweep both come through here, so a recovered notification takes the very same path.
+pub async fn accept(
+    state: &AppState,
+    notification: &meli::Notification,
+    raw: Value,
+) -> AppResult<Accepted> {
+    let (job, reason) = match triage(state, notification).await? {
         Ok(job) => (job, None),
         Err(reason) => (None, Some(reason)),
     };
     let record = NewNotification {
-        dedup_key: dedup_key(&notification),
+        dedup_key: dedup_key(notification),
         topic: notification.topic.clone().unwrap_or_default(),
         resource: notification.resource.clone(),
         user_id: notification.user_id,
         application_id: notification.application_id,
         raw,
-        state: if ignore_reason.is_some() {
+        state: if reason.is_some() {
             NotificationState::Ignored
         } else {
             NotificationState::Queued
         },
-        ignore_reason: ignore_reason.clone(),
-        received_at: now,
+        ignore_reason: reason.clone(),
+        received_at: Utc::now(),
     };
-    let outcome = state.store.record_notification(record, job).await?;
-    let (status, id) = match outcome {
+    let (status, notification_id) = match state.store.record_notification(record, job).await? {
         RecordOutcome::Recorded {
             notification_id,
             job_id,
@@ -54,7 +74,7 @@ pub async fn webhook(State(state): State<AppState>, body: Bytes) -> AppResult<Js
                 state.jobs_waiting.notify_one();
             }
             (
-                if ignore_reason.is_some() {
+                if reason.is_some() {
                     "ignored"
                 } else {
                     "queued"
@@ -64,10 +84,12 @@ pub async fn webhook(State(state): State<AppState>, body: Bytes) -> AppResult<Js
         }
         RecordOutcome::Duplicate { notification_id } => ("duplicate", notification_id),
     };
-    tracing::info!(seller.id = %seller, topic = notification.topic.as_deref().unwrap_or_default(), resource = %notification.resource, status, "notification received");
-    Ok(Json(
-        json!({ "status": status, "notification_id": id, "reason": ignore_reason }),
-    ))
+    tracing::info!(seller.id = notification.user_id, topic = notification.topic.as_deref().unwrap_or_default(), resource = %notification.resource, status, "notification received");
+    Ok(Accepted {
+        status,
+        notification_id,
+        reason,
+    })
 }
 
 /// The job a notification calls for, or why it is ignored.

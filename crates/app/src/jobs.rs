@@ -79,6 +79,11 @@ pub struct FetchQuestion {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
+pub struct SyncQuestions {
+    pub seller_id: SellerId,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
 pub struct PostAnswer {
     pub seller_id: SellerId,
     pub question_id: QuestionId,
@@ -104,6 +109,11 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
     match job.kind.as_str() {
         FETCH_QUESTION => fetch_question(state, payload(job)?).await,
         POST_ANSWER => post_answer(state, payload(job)?).await,
+        crate::reconcile::SYNC_QUESTIONS => {
+            let p: SyncQuestions = payload(job)?;
+            crate::reconcile::sync_questions(state, p.seller_id).await
+        }
+        crate::reconcile::MISSED_FEEDS => crate::reconcile::missed_feeds(state).await,
         other => Err(JobError::Fatal(format!("unknown job kind {other:?}"))),
     }
 }
@@ -145,7 +155,11 @@ fn payload<T: serde::de::DeserializeOwned>(job: &Job) -> Result<T, JobError> {
 }
 
 /// Calls Mercado Libre with the store's token, refreshing once and retrying after a 401.
-async fn with_token<T, F, Fut>(state: &AppState, seller: SellerId, call: F) -> Result<T, JobError>
+pub(crate) async fn with_token<T, F, Fut>(
+    state: &AppState,
+    seller: SellerId,
+    call: F,
+) -> Result<T, JobError>
 where
     F: Fn(String) -> Fut,
     Fut: Future<Output = Result<T, MeliError>>,

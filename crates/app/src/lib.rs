@@ -10,6 +10,8 @@
 //!   shared by the JSON [`api`] and the server-rendered [`web`] UI, so both obey the same rules.
 //! - [`connect`] runs the OAuth flow that connects a store; [`tokens`] keeps its access token fresh
 //!   (single-use refresh tokens, refreshed under a database lock); [`crypto`] seals them at rest.
+//! - [`reconcile`] recovers what notifications missed: `/missed_feeds` and each store's
+//!   unanswered questions, swept into the same jobs.
 //! - [`auth`] signs agents in; [`error`] maps failures to HTTP in one place.
 //!
 //! [`build_router`] assembles the routes; [`serve`] runs them on a listener until shutdown;
@@ -25,6 +27,7 @@ pub mod csrf;
 pub mod error;
 pub mod ingest;
 pub mod jobs;
+pub mod reconcile;
 pub mod scripted_connect;
 pub mod service;
 pub mod state;

@@ -101,6 +101,9 @@ pub struct ServeArgs {
     /// Do not run a worker in this process (run `mostrador worker` separately).
     #[arg(long, env = "MOSTRADOR_NO_WORKER")]
     pub no_worker: bool,
+    /// Seconds between reconciliation sweeps (missed feeds, unanswered questions); minimum 10.
+    #[arg(long, env = "MOSTRADOR_RECONCILE_EVERY", default_value_t = 600)]
+    pub reconcile_every: u64,
 }
 
 #[derive(Args)]
@@ -112,6 +115,9 @@ pub struct WorkerArgs {
     /// The public URL of the server (used for the OAuth redirect URL the tokens are bound to).
     #[arg(long, env = "MOSTRADOR_PUBLIC_URL")]
     pub public_url: String,
+    /// Seconds between reconciliation sweeps (missed feeds, unanswered questions); minimum 10.
+    #[arg(long, env = "MOSTRADOR_RECONCILE_EVERY", default_value_t = 600)]
+    pub reconcile_every: u64,
 }
 
 #[derive(Args, Clone)]

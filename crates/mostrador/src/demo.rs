@@ -62,7 +62,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("creating the demo admin: {e}"))?;
     }
-    let running = Running::start(listener, state, true).await?;
+    let running = Running::start(listener, state, Some(Duration::from_secs(60))).await?;
     for seller in sim.sellers() {
         app::scripted_connect::connect_through_oauth(
             &running.url,

@@ -131,7 +131,8 @@ impl Running {
     pub async fn start(
         listener: TcpListener,
         state: AppState,
-        with_worker: bool,
+        // Runs a worker and schedules a reconciliation sweep at this interval.
+        worker: Option<std::time::Duration>,
     ) -> anyhow::Result<Running> {
         let addr = listener.local_addr()?;
         let (stop, watch) = tokio::sync::watch::channel(false);
@@ -146,9 +147,13 @@ impl Running {
                 tracing::error!(error = %e, "server stopped with an error");
             }
         }));
-        if with_worker {
-            let worker = Worker::new(state);
-            tasks.push(tokio::spawn(worker.run(stopped(watch))));
+        if let Some(every) = worker {
+            tasks.push(tokio::spawn(app::reconcile::run_scheduler(
+                state.clone(),
+                every,
+                stopped(watch.clone()),
+            )));
+            tasks.push(tokio::spawn(Worker::new(state).run(stopped(watch))));
         }
         Ok(Running {
             url: format!("http://{addr}"),
@@ -185,7 +190,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("binding {}", args.common.bind))?;
     let state = AppState::new(store, meli, config.clone());
-    let running = Running::start(listener, state, !args.no_worker).await?;
+    let worker =
+        (!args.no_worker).then(|| std::time::Duration::from_secs(args.reconcile_every.max(10)));
+    let running = Running::start(listener, state, worker).await?;
     println!(
         "Mostrador serving at {} (public URL {})",
         running.url, config.public_url
@@ -215,7 +222,18 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<()> {
         .with_context(|| format!("opening database {}", redact(&url)))?;
     let state = AppState::new(store, meli, config);
     println!("Mostrador worker running on {}", redact(&url));
+    let (stop, watch) = tokio::sync::watch::channel(false);
+    let sweeps = tokio::spawn(app::reconcile::run_scheduler(
+        state.clone(),
+        std::time::Duration::from_secs(args.reconcile_every.max(10)),
+        async move {
+            let mut watch = watch;
+            let _ = watch.wait_for(|s| *s).await;
+        },
+    ));
     Worker::new(state).run(shutdown_signal()).await;
+    let _ = stop.send(true);
+    let _ = sweeps.await;
     Ok(())
 }
 

@@ -45,9 +45,10 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         return;
     };
     let app = TestApp::spawn().await;
-    let (_qid, _) = app.ask("MLB", "Olá! Esse produto tem garantia?").await;
+    let (qid, _) = app.ask("MLB", "Olá! Esse produto tem garantia?").await;
     app.wait_for_notifications(1).await;
     app.drain().await;
+    let id = app.conversation_for(qid).await["id"].as_i64().unwrap();
 
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -116,12 +117,14 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         .await
         .unwrap();
 
-    c.find(Locator::Css("#conversation-list a[data-conversation]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    c.find(Locator::Css(&format!(
+        "#conversation-list a[data-conversation=\"{id}\"]"
+    )))
+    .await
+    .unwrap()
+    .click()
+    .await
+    .unwrap();
     c.wait()
         .for_element(Locator::Id("ctx-origin"))
         .await

@@ -53,6 +53,9 @@ impl TestApp {
             .await
             .expect("connecting a seeded seller");
         }
+        // Connecting sweeps in the questions asked before; settle them so each test starts from
+        // a synced inbox.
+        app.drain().await;
         app
     }
 
@@ -172,6 +175,28 @@ impl TestApp {
             "expected {count} notifications; deliveries: {:?}",
             self.sim.deliveries().await
         );
+    }
+
+    /// The inbox entries (summaries) of one question.
+    pub async fn conversations_for(&self, question_id: i64) -> Vec<Value> {
+        let list = self.get_json("/api/conversations?limit=500").await;
+        list.as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["meli_ref"].as_str() == Some(question_id.to_string().as_str()))
+            .cloned()
+            .collect()
+    }
+
+    /// The one inbox entry of a question.
+    pub async fn conversation_for(&self, question_id: i64) -> Value {
+        let mut found = self.conversations_for(question_id).await;
+        assert_eq!(
+            found.len(),
+            1,
+            "question {question_id} in the inbox: {found:?}"
+        );
+        found.remove(0)
     }
 
     /// Runs every due job.

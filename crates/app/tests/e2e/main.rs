@@ -7,4 +7,5 @@
 mod browser;
 mod helpers;
 mod ingest;
+mod reconcile;
 mod slice;

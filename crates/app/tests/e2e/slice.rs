@@ -11,10 +11,7 @@ async fn a_question_is_answered_end_to_end_and_locks() {
     app.wait_for_notifications(1).await;
     app.drain().await;
 
-    let list = app.get_json("/api/conversations").await;
-    let list = list.as_array().unwrap();
-    assert_eq!(list.len(), 1, "{list:?}");
-    let conv = &list[0];
+    let conv = &app.conversation_for(qid).await;
     assert_eq!(conv["category"], "pre_sale_question");
     assert_eq!(conv["meli_ref"], qid.to_string());
     assert_eq!(conv["item_id"], item);
@@ -157,9 +154,7 @@ async fn the_same_notification_twice_yields_one_conversation_and_one_message() {
     app.post_webhook(renotified.to_string()).await;
     app.drain().await;
 
-    let list = app.get_json("/api/conversations").await;
-    assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
-    let id = list[0]["id"].as_i64().unwrap();
+    let id = app.conversation_for(qid).await["id"].as_i64().unwrap();
     let detail = app.get_json(&format!("/api/conversations/{id}")).await;
     let messages = detail["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 1, "{messages:?}");
@@ -175,12 +170,10 @@ async fn the_same_notification_twice_yields_one_conversation_and_one_message() {
 #[tokio::test]
 async fn answers_are_checked_before_anything_is_queued() {
     let app = TestApp::spawn().await;
-    app.ask("MLA", "¿Es original?").await;
+    let (qid, _) = app.ask("MLA", "¿Es original?").await;
     app.wait_for_notifications(1).await;
     app.drain().await;
-    let id = app.get_json("/api/conversations").await[0]["id"]
-        .as_i64()
-        .unwrap();
+    let id = app.conversation_for(qid).await["id"].as_i64().unwrap();
     let path = format!("/api/conversations/{id}/answer");
 
     let empty = app.post_json(&path, &json!({ "text": "   " })).await;
@@ -225,17 +218,10 @@ async fn an_expired_access_token_is_refreshed_and_the_new_pair_persisted() {
         .tokens
         .unwrap();
     app.sim.expire_access_tokens().await;
-    app.ask("MLA", "¿Hacen factura A?").await;
+    let (qid, _) = app.ask("MLA", "¿Hacen factura A?").await;
     app.wait_for_notifications(1).await;
     app.drain().await;
-    assert_eq!(
-        app.get_json("/api/conversations")
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    app.conversation_for(qid).await;
     let after = app
         .store()
         .connection(domain::SellerId(seller.id))
@@ -333,9 +319,7 @@ async fn the_web_form_refuses_a_second_answer_locally() {
     let (qid, _) = app.ask("MLB", "Tem em azul?").await;
     app.wait_for_notifications(1).await;
     app.drain().await;
-    let id = app.get_json("/api/conversations").await[0]["id"]
-        .as_i64()
-        .unwrap();
+    let id = app.conversation_for(qid).await["id"].as_i64().unwrap();
 
     let browser = reqwest::Client::builder()
         .cookie_store(true)
@@ -444,12 +428,10 @@ async fn answer_then_give_up(
     answer: &str,
     back_by_then: bool,
 ) -> i64 {
-    app.ask(site, question).await;
+    let (qid, _) = app.ask(site, question).await;
     app.wait_for_notifications(1).await;
     app.drain().await;
-    let id = app.get_json("/api/conversations").await[0]["id"]
-        .as_i64()
-        .unwrap();
+    let id = app.conversation_for(qid).await["id"].as_i64().unwrap();
     let resp = app
         .post_json(
             &format!("/api/conversations/{id}/answer"),

@@ -1,0 +1,180 @@
+//! Recovering what notifications missed (SPEC §2). Mercado Libre drops a notification after about
+//! an hour of failed deliveries and keeps it in `/missed_feeds` for two days; a question asked
+//! while we were down, or before the store was connected, may never be notified at all. So a
+//! sweep reads `/missed_feeds` through the same intake as webhooks, and polls each store's
+//! unanswered questions into the same fetch jobs. Sweeps are jobs too (deduplicated while queued),
+//! so any number of processes may schedule them.
+
+use crate::error::AppError;
+use crate::jobs::{self, JobError, with_token};
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use domain::*;
+use std::future::Future;
+use std::time::Duration;
+use store::{ConnectionHealth, NewJob, StoreError};
+
+pub const SYNC_QUESTIONS: &str = "meli.sync_questions";
+pub const MISSED_FEEDS: &str = "meli.missed_feeds";
+
+/// Mercado Libre's search pages hold at most this many; past 1,000 results it wants scan mode.
+const PAGE: u32 = 50;
+const MAX_OFFSET: u32 = 1000;
+
+pub fn sync_questions_job(seller: SellerId, run_at: DateTime<Utc>) -> NewJob {
+    NewJob {
+        kind: SYNC_QUESTIONS.into(),
+        payload: serde_json::json!({ "seller_id": seller }),
+        dedup_key: Some(format!("{SYNC_QUESTIONS}:{seller}")),
+        run_at,
+    }
+}
+
+pub fn missed_feeds_job(run_at: DateTime<Utc>) -> NewJob {
+    NewJob {
+        kind: MISSED_FEEDS.into(),
+        payload: serde_json::json!({}),
+        dedup_key: Some(MISSED_FEEDS.into()),
+        run_at,
+    }
+}
+
+/// Enqueues one sweep of everything: each connected store's questions, and the missed feeds.
+pub async fn schedule_sweep(state: &AppState) -> Result<usize, StoreError> {
+    let now = Utc::now();
+    let mut enqueued = 0;
+    let stores = state.store.connections().await?;
+    for c in stores
+        .iter()
+        .filter(|c| c.health == ConnectionHealth::Connected && c.tokens.is_some())
+    {
+        enqueued += usize::from(
+            state
+                .store
+                .enqueue(sync_questions_job(c.seller_id, now))
+                .await?
+                .is_some(),
+        );
+    }
+    if stores
+        .iter()
+        .any(|c| c.health == ConnectionHealth::Connected)
+    {
+        enqueued += usize::from(state.store.enqueue(missed_feeds_job(now)).await?.is_some());
+    }
+    if enqueued > 0 {
+        state.jobs_waiting.notify_one();
+    }
+    Ok(enqueued)
+}
+
+/// Schedules a sweep every `every` until `shutdown`.
+pub async fn run_scheduler(state: AppState, every: Duration, shutdown: impl Future<Output = ()>) {
+    tokio::pin!(shutdown);
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => return,
+            _ = ticks.tick() => {
+                if let Err(e) = schedule_sweep(&state).await {
+                    tracing::warn!(error = %e, "could not schedule the reconciliation sweep");
+                }
+            }
+        }
+    }
+}
+
+/// Pages through the store's unanswered questions and enqueues a fetch for each one not in the
+/// inbox yet (the fetch brings its listing and asker, exactly as for a webhook).
+pub async fn sync_questions(state: &AppState, seller: SellerId) -> Result<(), JobError> {
+    let meli = &state.meli;
+    let mut offset = 0;
+    let mut found = 0;
+    while offset < MAX_OFFSET {
+        let query = meli::QuestionsQuery {
+            seller_id: Some(seller.0),
+            status: Some(meli::QuestionStatus::Unanswered),
+            offset: Some(offset),
+            limit: Some(PAGE),
+            ..Default::default()
+        };
+        let page = with_token(state, seller, |t| {
+            let query = query.clone();
+            async move { meli.search_questions(&t, &query).await }
+        })
+        .await?;
+        let count = u32::try_from(page.questions.len()).unwrap_or(PAGE);
+        for q in &page.questions {
+            let known = state
+                .store
+                .conversation_by_ref(seller, Category::PreSaleQuestion, &q.id.to_string())
+                .await?;
+            if known.is_none() {
+                found += 1;
+                state
+                    .store
+                    .enqueue(jobs::fetch_question_job(
+                        seller,
+                        QuestionId(q.id),
+                        Utc::now(),
+                    ))
+                    .await?;
+            }
+        }
+        offset += count;
+        if count == 0 || u64::from(offset) >= page.total {
+            break;
+        }
+    }
+    if found > 0 {
+        tracing::info!(seller.id = %seller, found, "sweep found unanswered questions not in the inbox");
+        state.jobs_waiting.notify_one();
+    }
+    Ok(())
+}
+
+/// Reads `/missed_feeds` (with any connected store's token: the list is per application) and
+/// feeds each record to the webhook intake, where duplicates of what did arrive are dropped.
+pub async fn missed_feeds(state: &AppState) -> Result<(), JobError> {
+    let stores = state.store.connections().await?;
+    let Some(seller) = stores
+        .iter()
+        .find(|c| c.health == ConnectionHealth::Connected && c.tokens.is_some())
+        .map(|c| c.seller_id)
+    else {
+        return Ok(());
+    };
+    let meli = &state.meli;
+    let app_id = state.config.meli_app_id;
+    let mut offset = 0;
+    let mut recovered = 0;
+    while offset < MAX_OFFSET {
+        let page = with_token(state, seller, |t| async move {
+            meli.missed_feeds(&t, app_id, None, offset, PAGE).await
+        })
+        .await?;
+        let count = u32::try_from(page.messages.len()).unwrap_or(PAGE);
+        for feed in page.messages {
+            let raw = serde_json::to_value(&feed.notification).unwrap_or_default();
+            let accepted = crate::ingest::accept(state, &feed.notification, raw)
+                .await
+                .map_err(|e| match e {
+                    AppError::Internal(cause) => JobError::Retry {
+                        error: format!("{cause:#}"),
+                        after: None,
+                    },
+                    other => JobError::Fatal(other.to_string()),
+                })?;
+            recovered += usize::from(accepted.status == "queued");
+        }
+        if count < PAGE {
+            break;
+        }
+        offset += count;
+    }
+    if recovered > 0 {
+        tracing::info!(recovered, "missed notifications recovered");
+    }
+    Ok(())
+}
