@@ -27,6 +27,7 @@ pub mod csrf;
 pub mod error;
 pub mod ingest;
 pub mod jobs;
+pub mod live;
 pub mod reconcile;
 pub mod scripted_connect;
 pub mod service;

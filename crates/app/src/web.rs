@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/login", get(login_page).post(login_submit))
         .route("/logout", post(logout))
         .route("/inbox", get(inbox))
+        .route("/events", get(crate::live::events))
         .route("/inbox/{id}", get(conversation_page))
         .route("/inbox/{id}/answer", post(answer_submit))
         .route("/stores", get(stores_page))

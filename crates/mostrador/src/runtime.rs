@@ -170,26 +170,37 @@ impl Running {
     }
 }
 
+/// The shared start of `serve` and `worker`: configuration checked, key loaded, database opened.
+async fn production_state(
+    meli_args: &MeliArgs,
+    public_url: &str,
+    db_url: &str,
+    data_dir: &Path,
+) -> anyhow::Result<AppState> {
+    ensure_public_url(public_url)?;
+    let key = secret_key(meli_args.secret_key.as_deref(), data_dir, db_url)?;
+    let config = AppConfig::new(meli_args.meli_client_id, public_url, key);
+    let meli = meli_client(
+        meli_args,
+        config.oauth_redirect_uri(),
+        meli::AuthHosts::MercadoLibre,
+    )?;
+    let store = app::open_store(db_url)
+        .await
+        .with_context(|| format!("opening database {}", redact(db_url)))?;
+    Ok(AppState::new(store, meli, config))
+}
+
 pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    ensure_public_url(&args.public_url)?;
     let url = match &args.database_url {
         Some(u) => u.clone(),
         None => default_sqlite_url(&args.common.data_dir)?,
     };
-    let key = secret_key(args.meli.secret_key.as_deref(), &args.common.data_dir, &url)?;
-    let config = AppConfig::new(args.meli.meli_client_id, &args.public_url, key);
-    let meli = meli_client(
-        &args.meli,
-        config.oauth_redirect_uri(),
-        meli::AuthHosts::MercadoLibre,
-    )?;
-    let store = app::open_store(&url)
-        .await
-        .with_context(|| format!("opening database {}", redact(&url)))?;
+    let state = production_state(&args.meli, &args.public_url, &url, &args.common.data_dir).await?;
+    let config = state.config.clone();
     let listener = TcpListener::bind(args.common.bind)
         .await
         .with_context(|| format!("binding {}", args.common.bind))?;
-    let state = AppState::new(store, meli, config.clone());
     let worker =
         (!args.no_worker).then(|| std::time::Duration::from_secs(args.reconcile_every.max(10)));
     let running = Running::start(listener, state, worker).await?;
@@ -208,19 +219,8 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 }
 
 pub async fn worker(args: WorkerArgs) -> anyhow::Result<()> {
-    ensure_public_url(&args.public_url)?;
     let url = args.db.url()?;
-    let key = secret_key(args.meli.secret_key.as_deref(), &args.db.data_dir, &url)?;
-    let config = AppConfig::new(args.meli.meli_client_id, &args.public_url, key);
-    let meli = meli_client(
-        &args.meli,
-        config.oauth_redirect_uri(),
-        meli::AuthHosts::MercadoLibre,
-    )?;
-    let store = app::open_store(&url)
-        .await
-        .with_context(|| format!("opening database {}", redact(&url)))?;
-    let state = AppState::new(store, meli, config);
+    let state = production_state(&args.meli, &args.public_url, &url, &args.db.data_dir).await?;
     println!("Mostrador worker running on {}", redact(&url));
     let (stop, watch) = tokio::sync::watch::channel(false);
     let sweeps = tokio::spawn(app::reconcile::run_scheduler(

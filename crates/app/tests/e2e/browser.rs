@@ -117,6 +117,23 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         .await
         .unwrap();
 
+    // Live updates: a question that arrives while the inbox is open shows up without a reload.
+    c.wait()
+        .for_element(Locator::Css("body[data-live=\"on\"]"))
+        .await
+        .unwrap();
+    let (live_qid, _) = app.ask("MLA", "¿Hacen envíos a Córdoba?").await;
+    app.wait_for_notifications(2).await;
+    app.drain().await;
+    let live_id = app.conversation_for(live_qid).await["id"].as_i64().unwrap();
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(&format!(
+            "#conversation-list a[data-conversation=\"{live_id}\"]"
+        )))
+        .await
+        .expect("the new question appears without reloading");
+
     c.find(Locator::Css(&format!(
         "#conversation-list a[data-conversation=\"{id}\"]"
     )))

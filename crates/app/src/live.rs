@@ -1,0 +1,64 @@
+//! Live inbox updates over server-sent events. The stream polls our own database (never Mercado
+//! Libre) every couple of seconds for the inbox's newest entry, so it works the same whether the
+//! worker that stored a question runs in this process or another one; the page's script then
+//! refreshes only the conversation list, leaving a half-written answer alone.
+
+use crate::auth::WebPerson;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::stream::{self, Stream};
+use std::convert::Infallible;
+use std::time::Duration;
+use store::ConversationFilter;
+
+const POLL: Duration = Duration::from_secs(2);
+
+pub async fn events(
+    State(state): State<AppState>,
+    _who: WebPerson,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let stream = stream::unfold(
+        (state, None::<String>, true),
+        |(state, last, first)| async move {
+            loop {
+                if !first {
+                    tokio::time::sleep(POLL).await;
+                }
+                let stamp = inbox_stamp(&state).await;
+                if first || (stamp.is_some() && stamp != last) {
+                    let event = Event::default()
+                        .event("inbox")
+                        .data(stamp.clone().unwrap_or_default());
+                    return Some((Ok(event), (state, stamp, false)));
+                }
+            }
+        },
+    );
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+/// Changes whenever a conversation arrives or a buyer writes again.
+async fn inbox_stamp(state: &AppState) -> Option<String> {
+    let filter = ConversationFilter {
+        limit: Some(1),
+        ..Default::default()
+    };
+    match state.store.conversations(&filter).await {
+        Ok(rows) => Some(
+            rows.first()
+                .map(|c| {
+                    format!(
+                        "{}@{}",
+                        c.conversation.id,
+                        c.conversation.last_inbound_at.timestamp_micros()
+                    )
+                })
+                .unwrap_or_default(),
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "live updates: database unreachable");
+            None
+        }
+    }
+}
