@@ -106,11 +106,37 @@ async fn verify_off_runtime(password: &str, hash: String) -> Result<bool, AppErr
         .map_err(|e| AppError::Internal(anyhow::anyhow!("password check failed: {e}")))
 }
 
+/// Attempts per account: a burst of this many, then one more every six seconds. Enough for a
+/// person who mistypes, far too few to guess a password.
+const LOGIN_BURST: u32 = 10;
+
+pub type LoginLimiter = governor::DefaultKeyedRateLimiter<String>;
+
+pub fn login_limiter() -> LoginLimiter {
+    let per = std::num::NonZeroU32::MIN.saturating_add(LOGIN_BURST - 1);
+    governor::RateLimiter::keyed(governor::Quota::per_minute(per).allow_burst(per))
+}
+
+fn throttle_login(limiter: &LoginLimiter, email: &str) -> Result<(), AppError> {
+    if limiter.len() > 10_000 {
+        limiter.retain_recent();
+    }
+    limiter.check_key(&email.to_string()).map_err(|not_until| {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(
+            &governor::clock::DefaultClock::default(),
+        ));
+        AppError::TooManyRequests {
+            retry_after_secs: wait.as_secs().max(1),
+        }
+    })
+}
+
 pub async fn login(
     state: &AppState,
     email: &str,
     password: &str,
 ) -> Result<(Person, String), AppError> {
+    throttle_login(&state.login_limiter, &email.trim().to_lowercase())?;
     let person = state
         .store
         .person_by_email(&email.trim().to_lowercase())

@@ -16,6 +16,8 @@ pub struct AppState {
     pub tokens: TokenManager,
     /// Poked when a job is enqueued, so an in-process worker starts at once instead of polling.
     pub jobs_waiting: Arc<Notify>,
+    /// Login attempts per account, in this process.
+    pub login_limiter: Arc<crate::auth::LoginLimiter>,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             config: Arc::new(config),
             tokens,
             jobs_waiting: Arc::new(Notify::new()),
+            login_limiter: Arc::new(crate::auth::login_limiter()),
         }
     }
 }

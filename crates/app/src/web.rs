@@ -131,6 +131,13 @@ async fn login_submit(
             render(&LoginPage { error: Some(msg) }),
         )
             .into_response(),
+        Err(e @ AppError::TooManyRequests { .. }) => (
+            StatusCode::TOO_MANY_REQUESTS,
+            render(&LoginPage {
+                error: Some(e.to_string()),
+            }),
+        )
+            .into_response(),
         Err(e) => e.into_response(),
     }
 }

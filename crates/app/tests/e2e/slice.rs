@@ -410,6 +410,30 @@ async fn a_wrong_login_is_refused_and_pages_need_a_session() {
             .unwrap()
             .contains("wrong e-mail or password")
     );
+    // Guessing is throttled per account; the throttle speaks for itself.
+    let mut last = None;
+    for _ in 0..12 {
+        let resp = app
+            .http
+            .post(format!("{}/api/login", app.url))
+            .json(&json!({ "email": crate::helpers::ADMIN_EMAIL, "password": "guess" }))
+            .send()
+            .await
+            .unwrap();
+        last = Some(resp.status());
+    }
+    assert_eq!(last, Some(reqwest::StatusCode::TOO_MANY_REQUESTS));
+    let locked_out = app
+        .http
+        .post(format!("{}/api/login", app.url))
+        .json(&json!({ "email": crate::helpers::ADMIN_EMAIL, "password": crate::helpers::ADMIN_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(locked_out.status(), 429, "even the right password waits");
+    let body: Value = locked_out.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "too_many_requests");
+
     let api = app
         .http
         .get(format!("{}/api/conversations", app.url))
