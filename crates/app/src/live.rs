@@ -38,15 +38,19 @@ pub async fn events(
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-/// Changes whenever a conversation arrives or a buyer writes again.
+/// Changes whenever a conversation arrives, a buyer writes again, or a job finishes (an answer
+/// delivered, a question re-read).
 async fn inbox_stamp(state: &AppState) -> Option<String> {
     let filter = ConversationFilter {
         limit: Some(1),
         ..Default::default()
     };
-    match state.store.conversations(&filter).await {
-        Ok(rows) => Some(
-            rows.first()
+    let newest = state.store.conversations(&filter).await;
+    let jobs = state.store.job_counts().await;
+    match (newest, jobs) {
+        (Ok(rows), Ok(jobs)) => {
+            let newest = rows
+                .first()
                 .map(|c| {
                     format!(
                         "{}@{}",
@@ -54,9 +58,10 @@ async fn inbox_stamp(state: &AppState) -> Option<String> {
                         c.conversation.last_inbound_at.timestamp_micros()
                     )
                 })
-                .unwrap_or_default(),
-        ),
-        Err(e) => {
+                .unwrap_or_default();
+            Some(format!("{newest}/{}/{}", jobs.done, jobs.dead))
+        }
+        (Err(e), _) | (_, Err(e)) => {
             tracing::warn!(error = %e, "live updates: database unreachable");
             None
         }

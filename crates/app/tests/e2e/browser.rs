@@ -234,11 +234,16 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
     let page = c.source().await.unwrap();
     assert!(page.contains(answer));
 
-    app.drain().await;
-    c.refresh().await.unwrap();
+    // Delivered: the thread shows it without a reload.
     c.wait()
-        .for_element(Locator::Css(".message.outbound.delivery-sent"))
+        .for_element(Locator::Css("body[data-live=\"on\"]"))
         .await
         .unwrap();
+    app.drain().await;
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(".message.outbound.delivery-sent"))
+        .await
+        .expect("the delivered answer shows without reloading");
     c.close().await.unwrap();
 }
