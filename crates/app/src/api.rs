@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/conversations/{id}", get(conversation))
         .route("/api/conversations/{id}/answer", post(answer))
         .route("/api/stores", get(stores))
+        .route("/api/stores/{seller_id}", axum::routing::delete(disconnect))
         .route("/api/notifications", get(notifications))
         .route("/api/jobs", get(jobs))
 }
@@ -176,4 +177,13 @@ async fn jobs(
 ) -> AppResult<Json<store::JobCounts>> {
     require_admin(&person)?;
     Ok(Json(state.store.job_counts().await?))
+}
+
+async fn disconnect(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+    Path(seller_id): Path<i64>,
+) -> AppResult<StatusCode> {
+    crate::connect::disconnect(&state, &person, SellerId(seller_id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -116,3 +116,20 @@ pub async fn finish(
     state.jobs_waiting.notify_one();
     Ok(connection)
 }
+
+/// Stops ingestion for a store and deletes its tokens; its conversations stay.
+pub async fn disconnect(state: &AppState, admin: &Person, seller: SellerId) -> AppResult<()> {
+    if admin.role != domain::Role::Admin {
+        return Err(AppError::Forbidden("only admins disconnect stores".into()));
+    }
+    if state.store.connection(seller).await?.is_none() {
+        return Err(AppError::NotFound("store"));
+    }
+    let detail = format!("disconnected by {}", admin.email);
+    state
+        .store
+        .set_connection_health(seller, store::ConnectionHealth::Disconnected, Some(&detail))
+        .await?;
+    tracing::info!(seller.id = %seller, person.id = %admin.id, "store disconnected");
+    Ok(())
+}

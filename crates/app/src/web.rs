@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{id}/answer", post(answer_submit))
         .route("/stores", get(stores_page))
         .route("/stores/connect", post(connect_submit))
+        .route("/stores/{seller_id}/disconnect", post(disconnect_submit))
         .route("/oauth/callback", get(oauth_callback))
         .route("/static/app.js", get(app_js))
         .route("/static/app.css", get(app_css))
@@ -450,5 +451,16 @@ async fn oauth_callback(
             tracing::warn!(error = %e, "connecting a store failed");
             back_with(e.code())
         }
+    }
+}
+
+async fn disconnect_submit(
+    State(state): State<AppState>,
+    WebPerson(person): WebPerson,
+    Path(seller_id): Path<i64>,
+) -> Response {
+    match crate::connect::disconnect(&state, &person, SellerId(seller_id)).await {
+        Ok(()) => Redirect::to("/stores").into_response(),
+        Err(e) => e.into_response(),
     }
 }

@@ -119,3 +119,75 @@ async fn a_question_that_does_not_exist_goes_to_the_dead_letter_with_its_reason(
     assert_eq!(app.store().job_counts().await.unwrap().dead, 1);
     assert!(app.conversations_for(999999).await.is_empty());
 }
+
+#[tokio::test]
+async fn a_disconnected_store_stops_ingesting_keeps_its_history_and_can_reconnect() {
+    let app = TestApp::spawn().await;
+    let seller = app.seller("MLA").id;
+    let before = app
+        .get_json("/api/conversations?limit=500")
+        .await
+        .as_array()
+        .unwrap()
+        .len();
+    let resp = app
+        .http
+        .delete(format!("{}/api/stores/{seller}", app.url))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let conn = app
+        .store()
+        .connection(domain::SellerId(seller))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(conn.health, store::ConnectionHealth::Disconnected);
+    assert!(conn.tokens.is_none(), "tokens deleted");
+
+    let body = json!({"_id":"after-disconnect","resource":"/questions/1","user_id":seller,"topic":"questions","application_id":app.state.config.meli_app_id});
+    let out: Value = app
+        .post_webhook(body.to_string())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(out["status"], "ignored");
+    assert_eq!(
+        app.get_json("/api/conversations?limit=500")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        before,
+        "history kept"
+    );
+
+    let missing = app
+        .http
+        .delete(format!("{}/api/stores/42", app.url))
+        .bearer_auth(&app.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
+
+    app::scripted_connect::connect_through_oauth(
+        &app.url,
+        crate::helpers::ADMIN_EMAIL,
+        crate::helpers::ADMIN_PASSWORD,
+        "MLA",
+        seller,
+    )
+    .await
+    .unwrap();
+    let conn = app
+        .store()
+        .connection(domain::SellerId(seller))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(conn.health, store::ConnectionHealth::Connected);
+}
