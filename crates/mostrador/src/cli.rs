@@ -1,7 +1,7 @@
 //! Command-line definitions. Every setting has a flag and an environment variable; `--help`
 //! documents each one.
 
-use crate::{demo, runtime};
+use crate::{bench, demo, runtime};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
@@ -38,6 +38,9 @@ pub enum Command {
     /// Mercado Libre support tools.
     #[command(subcommand)]
     Meli(MeliCommand),
+    /// Benchmarks, reported as ratios against a baseline measured in the same run.
+    #[command(subcommand)]
+    Bench(BenchCommand),
 }
 
 #[derive(Args, Clone)]
@@ -180,7 +183,41 @@ pub enum MeliCommand {
     },
 }
 
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// The webhook's acknowledgement path (parse, triage, record + enqueue in one transaction),
+    /// in process against the simulator and without a worker, next to a `GET /healthz` baseline
+    /// and a series of duplicate deliveries. Mercado Libre wants a 200 within 500 ms.
+    Webhook(BenchWebhookArgs),
+}
+
+#[derive(Args)]
+pub struct BenchWebhookArgs {
+    /// Requests per series.
+    #[arg(long, default_value_t = 5000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub requests: u32,
+    /// Requests in flight at once (tasks sharing one HTTP client).
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..))]
+    pub concurrency: u32,
+    /// Database to measure on. Default: a fresh SQLite file in a temporary directory. A
+    /// `postgres://…` URL gets a new schema `bench_<random>`, dropped afterwards.
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
 impl Cli {
+    /// What is logged when `RUST_LOG` is unset. A benchmark logs only warnings: a line per
+    /// request written to a terminal would measure the terminal.
+    pub fn default_log_filter(&self) -> &'static str {
+        match self.command {
+            Command::Bench(_) => "warn",
+            _ => runtime::DEFAULT_LOG_FILTER,
+        }
+    }
+
     pub async fn run(self) -> anyhow::Result<ExitCode> {
         match self.command {
             Command::Demo(args) => demo::run(args).await.map(|()| ExitCode::SUCCESS),
@@ -199,6 +236,7 @@ impl Cli {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Meli(MeliCommand::Parse { kind, file }) => Ok(parse(&kind, &file)),
+            Command::Bench(BenchCommand::Webhook(args)) => bench::webhook(args).await,
         }
     }
 }

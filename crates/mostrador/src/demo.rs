@@ -8,7 +8,10 @@ use anyhow::Context;
 use app::{AppConfig, AppState};
 use meli_sim::{SimConfig, SimHandle};
 use rand::seq::IndexedRandom;
+use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
+use store::Store;
 use tokio::net::TcpListener;
 
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.mostrador";
@@ -22,46 +25,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.common.bind)
         .await
         .with_context(|| format!("binding {}", args.common.bind))?;
-    let public_url = format!("http://{}", listener.local_addr()?);
-    let mut config = AppConfig::new(0, &public_url, key);
-
-    let sim_config = SimConfig {
-        redirect_uris: vec![config.oauth_redirect_uri()],
-        notification_url: Some(format!("{public_url}/webhooks/meli")),
-        ..SimConfig::default()
-    };
-    config.meli_app_id = sim_config.app_id;
-    let client_secret = sim_config.client_secret.clone();
-    let sim_listener = TcpListener::bind(args.sim_bind)
-        .await
-        .with_context(|| format!("binding the simulator to {}", args.sim_bind))?;
-    let sim = meli_sim::spawn(sim_config, sim_listener)
-        .await
-        .context("starting the Mercado Libre simulator")?;
-
-    let meli = meli::MeliClient::new(meli::MeliConfig {
-        api_base: url::Url::parse(&sim.base_url())?,
-        auth_hosts: meli::AuthHosts::Custom(sim.auth_host_template()),
-        client_id: config.meli_app_id.to_string(),
-        client_secret: client_secret.into(),
-        redirect_uri: config.oauth_redirect_uri(),
-        timeout: Duration::from_secs(10),
-    })?;
     let store = app::open_store(&db_url)
         .await
         .with_context(|| format!("opening {db_url}"))?;
-    let state = AppState::new(store.clone(), meli, config);
-    if store.person_by_email(DEMO_ADMIN_EMAIL).await?.is_none() {
-        app::auth::create_person(
-            &state,
-            DEMO_ADMIN_EMAIL,
-            "Demo Admin",
-            DEMO_ADMIN_PASSWORD,
-            domain::Role::Admin,
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("creating the demo admin: {e}"))?;
-    }
+    let (sim, state) = simulated_marketplace(&listener, args.sim_bind, key, store, true).await?;
+    ensure_demo_admin(&state).await?;
     let running = Running::start(listener, state, Some(Duration::from_secs(60))).await?;
     for seller in sim.sellers() {
         app::scripted_connect::connect_through_oauth(
@@ -103,6 +71,65 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     buyers.abort();
     running.stop().await;
     sim.shutdown();
+    Ok(())
+}
+
+/// The simulator and the app's state wired to it. `listener` is where the app will serve: the
+/// simulator accepts its `/oauth/callback` as redirect URI. With `notify`, the simulator POSTs a
+/// notification to our `/webhooks/meli` for every event, as Mercado Libre does; without, it
+/// sends nothing by itself.
+pub(crate) async fn simulated_marketplace(
+    listener: &TcpListener,
+    sim_bind: SocketAddr,
+    key: [u8; 32],
+    store: Arc<dyn Store>,
+    notify: bool,
+) -> anyhow::Result<(SimHandle, AppState)> {
+    let public_url = format!("http://{}", listener.local_addr()?);
+    let mut config = AppConfig::new(0, &public_url, key);
+    let sim_config = SimConfig {
+        redirect_uris: vec![config.oauth_redirect_uri()],
+        notification_url: notify.then(|| format!("{public_url}/webhooks/meli")),
+        ..SimConfig::default()
+    };
+    config.meli_app_id = sim_config.app_id;
+    let client_secret = sim_config.client_secret.clone();
+    let sim_listener = TcpListener::bind(sim_bind)
+        .await
+        .with_context(|| format!("binding the simulator to {sim_bind}"))?;
+    let sim = meli_sim::spawn(sim_config, sim_listener)
+        .await
+        .context("starting the Mercado Libre simulator")?;
+
+    let meli = meli::MeliClient::new(meli::MeliConfig {
+        api_base: url::Url::parse(&sim.base_url())?,
+        auth_hosts: meli::AuthHosts::Custom(sim.auth_host_template()),
+        client_id: config.meli_app_id.to_string(),
+        client_secret: client_secret.into(),
+        redirect_uri: config.oauth_redirect_uri(),
+        timeout: Duration::from_secs(10),
+    })?;
+    Ok((sim, AppState::new(store, meli, config)))
+}
+
+/// Creates the demo admin unless it exists (the data directory outlives a run).
+pub(crate) async fn ensure_demo_admin(state: &AppState) -> anyhow::Result<()> {
+    if state
+        .store
+        .person_by_email(DEMO_ADMIN_EMAIL)
+        .await?
+        .is_none()
+    {
+        app::auth::create_person(
+            state,
+            DEMO_ADMIN_EMAIL,
+            "Demo Admin",
+            DEMO_ADMIN_PASSWORD,
+            domain::Role::Admin,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the demo admin: {e}"))?;
+    }
     Ok(())
 }
 

@@ -7,7 +7,9 @@
 //! - `admin create-user`: the first admin, or more agents.
 //! - `meli parse KIND FILE`: parse a saved Mercado Libre payload with the client's own models.
 //! - `migrate`: apply database migrations and exit.
+//! - `bench webhook`: the webhook's acknowledgement path against a `/healthz` baseline.
 
+mod bench;
 mod cli;
 mod demo;
 mod runtime;
@@ -18,7 +20,7 @@ use std::process::ExitCode;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    runtime::init_tracing(cli.log_json);
+    runtime::init_tracing(cli.log_json, cli.default_log_filter());
     match cli.run().await {
         Ok(code) => code,
         Err(e) => {

@@ -339,3 +339,56 @@ impl Drop for KillOnDrop {
         let _ = self.0.wait();
     }
 }
+
+/// `bench webhook` runs its three series against a fresh SQLite file and checks what the store
+/// holds afterwards. Only the shape and the counts are asserted; timings never are.
+#[test]
+fn bench_webhook_reports_three_series_and_checks_the_store() {
+    let out = bin()
+        .args([
+            "bench",
+            "webhook",
+            "--requests",
+            "60",
+            "--concurrency",
+            "4",
+            "--json",
+        ])
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(report["backend"], "sqlite", "{report}");
+    assert_eq!(report["requests"], 60);
+    assert_eq!(report["concurrency"], 4);
+    for name in ["baseline", "webhook", "duplicate"] {
+        let series = &report["series"][name];
+        assert_eq!(series["count"], 60, "{name}: {series}");
+        assert_eq!(series["errors"], 0, "{name}: {series}");
+        assert!(series["throughput_rps"].is_number(), "{name}: {series}");
+        for p in ["p50", "p95", "p99", "max"] {
+            assert!(series["latency_ms"][p].is_number(), "{name} {p}: {series}");
+        }
+    }
+    for ratios in ["webhook_over_baseline", "duplicate_over_baseline"] {
+        for r in ["p50", "p99", "throughput"] {
+            assert!(
+                report["ratios"][ratios][r].is_number(),
+                "{ratios}.{r}: {report}"
+            );
+        }
+    }
+    assert!(report["webhook_acks_under_500ms_share"].is_number());
+    let check = &report["store_check"];
+    assert_eq!(check["passed"], true, "{check}");
+    assert_eq!(check["notifications"], 60, "{check}");
+    assert_eq!(check["queued_jobs"], 60, "{check}");
+    assert_eq!(check["deliveries"], 120, "each sent twice: {check}");
+    assert!(
+        !stderr.contains("notification received"),
+        "a benchmark does not log every request: {stderr}"
+    );
+}
