@@ -81,7 +81,7 @@ pub struct DemoArgs {
     #[arg(long, env = "MOSTRADOR_SIM_BIND", default_value = "127.0.0.1:0")]
     pub sim_bind: SocketAddr,
     /// Seconds between questions from the simulated buyers (0 turns them off).
-    #[arg(long, default_value_t = 20)]
+    #[arg(long, default_value_t = 10)]
     pub question_every: u64,
     /// Exit after this many seconds (for scripted runs); runs until Ctrl-C when absent.
     #[arg(long)]
