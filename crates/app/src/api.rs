@@ -46,13 +46,46 @@ async fn me(ApiPerson(person): ApiPerson) -> Json<Person> {
 
 #[derive(Deserialize, Default)]
 pub struct ConversationQuery {
-    pub seller_id: Option<i64>,
+    /// A seller id; empty means every store (HTML forms send the empty option).
+    pub seller_id: Option<String>,
     pub category: Option<String>,
     pub status: Option<String>,
     pub limit: Option<i64>,
 }
 
 impl ConversationQuery {
+    fn seller(&self) -> AppResult<Option<SellerId>> {
+        match self
+            .seller_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            Some(raw) => raw.parse().map(Some).map_err(|_| {
+                AppError::bad_request(
+                    "invalid_filter",
+                    format!("seller_id {raw:?} is not a Mercado Libre seller id"),
+                )
+            }),
+            None => Ok(None),
+        }
+    }
+
+    /// The filter as a query string, so links keep it.
+    pub fn query_string(&self) -> String {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("seller_id", &self.seller_id),
+            ("category", &self.category),
+            ("status", &self.status),
+        ] {
+            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
+                q.append_pair(key, v);
+            }
+        }
+        q.finish()
+    }
+
     pub fn to_filter(&self) -> AppResult<ConversationFilter> {
         let category = match self.category.as_deref().filter(|s| !s.is_empty()) {
             Some(c) => Some(Category::parse(c).ok_or_else(|| {
@@ -73,7 +106,7 @@ impl ConversationQuery {
             None => None,
         };
         Ok(ConversationFilter {
-            seller_id: self.seller_id.map(SellerId),
+            seller_id: self.seller()?,
             category,
             status,
             limit: self.limit.map(|l| l.clamp(1, 500)),

@@ -219,6 +219,10 @@ struct InboxPage {
     rows: Vec<ListRow>,
     filter_category: String,
     filter_status: String,
+    filter_seller: String,
+    /// `?…` carrying the filters into conversation links, or empty.
+    filter_query: String,
+    stores: Vec<(i64, String)>,
     thread: Option<Thread>,
     error: Option<&'static str>,
     max_chars: usize,
@@ -270,9 +274,23 @@ async fn inbox_response(
         },
         None => None,
     };
+    let stores = match state.store.connections().await {
+        Ok(c) => c
+            .into_iter()
+            .map(|c| (c.seller_id.0, format!("{} ({})", c.nickname, c.site_id)))
+            .collect(),
+        Err(e) => return AppError::from(e).into_response(),
+    };
+    let filter_query = match q.query_string() {
+        qs if qs.is_empty() => String::new(),
+        qs => format!("?{qs}"),
+    };
     render(&InboxPage {
         person,
         rows: list_rows(rows, selected),
+        filter_seller: q.seller_id.clone().unwrap_or_default(),
+        filter_query,
+        stores,
         filter_category: q.category.unwrap_or_default(),
         filter_status: q.status.unwrap_or_default(),
         thread,

@@ -6,6 +6,7 @@
 
 mod browser;
 mod helpers;
+mod inbox;
 mod ingest;
 mod reconcile;
 mod slice;
