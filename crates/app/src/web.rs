@@ -328,7 +328,13 @@ fn thread(id: i64, detail: ConversationDetail) -> Thread {
         .context
         .listing
         .as_ref()
-        .map(|l| format!("{} {}", l.currency_id, l.price))
+        .map(|l| {
+            format!(
+                "{} · {}",
+                domain::money::display(l.price, &l.currency_id),
+                l.currency_id
+            )
+        })
         .unwrap_or_default();
     Thread {
         id,

@@ -14,6 +14,7 @@
 
 pub mod conversation;
 pub mod ids;
+pub mod money;
 pub mod person;
 pub mod rules;
 pub mod site;

@@ -173,14 +173,16 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
             .unwrap()
             .is_empty()
     );
+    let price = c
+        .find(Locator::Id("ctx-price"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(
-        c.find(Locator::Id("ctx-price"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            .starts_with("BRL ")
+        price.starts_with("R$ ") && price.ends_with(" · BRL") && price.contains(','),
+        "Brazilian price style: {price}"
     );
     let link = c
         .find(Locator::Id("ctx-permalink"))
