@@ -70,22 +70,52 @@ pub struct ApiErrorBody {
     pub blocked_by: Option<String>,
 }
 
+/// Longest text kept in any field of an [`ApiErrorBody`], in characters; longer
+/// text is cut and ends with `…`, so a huge body never reaches the job table.
+pub(crate) const MAX_TEXT_CHARS: usize = 1000;
+
 impl ApiErrorBody {
     /// Reads a response body; text that is not a JSON object becomes the
-    /// message so an HTML error page or a proxy's text is not lost.
+    /// message so an HTML error page or a proxy's text is not lost. Every
+    /// text field is cut to 1,000 characters.
     pub fn from_bytes(bytes: &[u8]) -> Self {
         let looks_like_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         match serde_json::from_slice::<ApiErrorBody>(bytes) {
-            Ok(body) if looks_like_object => body,
+            Ok(body) if looks_like_object => body.bounded(),
             _ => {
                 let text = String::from_utf8_lossy(bytes);
                 let text = text.trim();
                 Self {
-                    message: (!text.is_empty()).then(|| truncate(text, 500)),
+                    message: (!text.is_empty()).then(|| truncate(text, MAX_TEXT_CHARS)),
                     ..Self::default()
                 }
             }
         }
+    }
+
+    /// Cuts every text field to 1,000 characters (ending in `…` when cut); an
+    /// oversized `cause` becomes its cut text.
+    #[must_use]
+    pub fn bounded(mut self) -> Self {
+        for field in [
+            &mut self.message,
+            &mut self.error,
+            &mut self.error_description,
+            &mut self.code,
+            &mut self.blocked_by,
+        ] {
+            if let Some(text) = field.as_mut() {
+                *text = truncate(text, MAX_TEXT_CHARS);
+            }
+        }
+        if let Some(cause) = &self.cause {
+            let rendered = cause.to_string();
+            if rendered.chars().count() > MAX_TEXT_CHARS {
+                let text = cause.as_str().map_or(rendered.as_str(), |s| s);
+                self.cause = Some(serde_json::Value::String(truncate(text, MAX_TEXT_CHARS)));
+            }
+        }
+        self
     }
 
     /// The most machine-like code: `error` when it looks like an identifier
@@ -136,7 +166,8 @@ fn is_identifier(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
-fn truncate(s: &str, max_chars: usize) -> String {
+/// `s` cut to `max_chars` characters, with `…` appended when cut.
+pub(crate) fn truncate(s: &str, max_chars: usize) -> String {
     match s.char_indices().nth(max_chars) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s.to_owned(),
