@@ -1,7 +1,8 @@
 //! The HTTP client: one method per endpoint the connector uses.
 //!
 //! Every call sends `Authorization: Bearer` (tokens never go in query
-//! strings and are never logged), reads the whole body, and maps the status:
+//! strings and are never logged), reads the whole body (error bodies only up
+//! to [`MAX_ERROR_BODY_BYTES`], their text cut to 1,000 characters), and maps the status:
 //! 2xx → the typed model (or [`MeliError::Decode`]), 429 →
 //! [`MeliError::RateLimited`], other non-2xx → [`MeliError::Api`]. Nothing is
 //! retried here: the app's job queue owns retries and uses the error's
@@ -27,6 +28,9 @@ use crate::{
 
 /// The multiget limit of `/items?ids=`.
 pub const ITEMS_PER_MULTIGET: usize = 20;
+
+/// How much of a non-2xx body is read; the rest is dropped with the connection.
+pub const MAX_ERROR_BODY_BYTES: usize = 64 * 1024;
 
 /// Longest answer MeLi accepts.
 pub const MAX_ANSWER_CHARS: usize = 2000;
@@ -384,15 +388,15 @@ impl MeliClient {
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
         let path = resp.url().path().to_owned();
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| transport(&e, self.cfg.timeout))?
-            .to_vec();
         tracing::debug!(meli.call = what, http.path = %path, http.status = status.as_u16(), "mercado libre call");
         if status.is_success() {
-            return Ok(bytes);
+            return Ok(resp
+                .bytes()
+                .await
+                .map_err(|e| transport(&e, self.cfg.timeout))?
+                .to_vec());
         }
+        let bytes = self.error_body(resp).await?;
         let body = Box::new(ApiErrorBody::from_bytes(&bytes));
         if status == StatusCode::TOO_MANY_REQUESTS {
             return Err(MeliError::RateLimited { retry_after, body });
@@ -401,6 +405,24 @@ impl MeliClient {
             status: status.as_u16(),
             body,
         })
+    }
+
+    /// At most [`MAX_ERROR_BODY_BYTES`] of an error body: enough for any real
+    /// error, and a huge or endless body is neither buffered nor waited for.
+    async fn error_body(&self, mut resp: reqwest::Response) -> Result<Vec<u8>, MeliError> {
+        let mut bytes = Vec::new();
+        while bytes.len() < MAX_ERROR_BODY_BYTES {
+            match resp
+                .chunk()
+                .await
+                .map_err(|e| transport(&e, self.cfg.timeout))?
+            {
+                Some(chunk) => bytes.extend_from_slice(&chunk),
+                None => break,
+            }
+        }
+        bytes.truncate(MAX_ERROR_BODY_BYTES);
+        Ok(bytes)
     }
 }
 

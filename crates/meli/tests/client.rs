@@ -659,3 +659,80 @@ fn new_rejects_unusable_config() {
     ));
     assert!(MeliClient::new(cfg("https://api.mercadolibre.com")).is_ok());
 }
+
+/// A raw HTTP server answering `status` with an endless (10 GB declared) body that starts
+/// `prefix` and trickles out 64 KiB every 10 ms until the client hangs up.
+async fn endless(status: u16, prefix: &'static str) -> Url {
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut req = [0_u8; 4096];
+                let _ = tokio::io::AsyncReadExt::read(&mut sock, &mut req).await;
+                let head = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: 10000000000\r\n\r\n{prefix}"
+                );
+                if sock.write_all(head.as_bytes()).await.is_err() {
+                    return;
+                }
+                let chunk = vec![b'x'; 64 * 1024];
+                while sock.write_all(&chunk).await.is_ok() {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            });
+        }
+    });
+    Url::parse(&format!("http://{addr}/")).unwrap()
+}
+
+#[tokio::test]
+async fn error_bodies_are_read_only_up_to_a_cap() {
+    let base = endless(500, r#"{"message":""#).await;
+    let started = std::time::Instant::now();
+    let err = client_with_timeout(&base, Duration::from_secs(4))
+        .item(TOKEN, "MLA1")
+        .await
+        .unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(3), "{err:?}");
+    let MeliError::Api { status: 500, body } = &err else {
+        panic!("{err:?}")
+    };
+    // Cut JSON becomes text, itself bounded.
+    assert!(body.message().unwrap().chars().count() <= 1001);
+
+    let base = endless(429, "").await;
+    let err = client_with_timeout(&base, Duration::from_secs(4))
+        .item(TOKEN, "MLA1")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, MeliError::RateLimited { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn error_text_is_truncated_in_json_bodies_too() {
+    let long = "é".repeat(3_000); // 5 fields × 6 KB: under the read cap
+    let json = format!(
+        r#"{{"message":"{long}","error":"{long}","error_description":"{long}","code":"{long}","blocked_by":"{long}"}}"#
+    );
+    let server = serve(move |_| reply(400, &json)).await;
+    let err = client_for(&server.base)
+        .item(TOKEN, "MLA1")
+        .await
+        .unwrap_err();
+    let MeliError::Api { body, .. } = &err else {
+        panic!("{err:?}")
+    };
+    for text in [
+        &body.message,
+        &body.error,
+        &body.error_description,
+        &body.code,
+        &body.blocked_by,
+    ] {
+        let n = text.as_deref().unwrap().chars().count();
+        assert!(n <= 1001, "{n}");
+    }
+    assert!(err.to_string().chars().count() < 3000);
+}
