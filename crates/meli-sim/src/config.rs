@@ -43,8 +43,11 @@ pub struct Faults {
     pub latency: Duration,
     /// Probability that an API call answers 500 `internal_server_error`.
     pub fail_rate_5xx: f64,
-    /// Probability that an API call answers 429 `too_many_requests`.
+    /// Probability that an API call answers 429 `local_rate_limited`.
     pub rate_limit_429: f64,
+    /// `Retry-After` (whole seconds) sent with injected 429s; `None` sends no header, as
+    /// Mercado Libre usually does.
+    pub retry_after: Option<Duration>,
     /// Probability that a notification is never POSTed and goes straight to `/missed_feeds`.
     pub drop_notifications: f64,
 }

@@ -7,7 +7,7 @@
 //! | `GET /_sim/questions/{id}` | the question as `GET /questions/{id}?api_version=4` shows it |
 //! | `GET /_sim/sellers`, `GET /_sim/buyers` | seeded users (sellers with their item ids) |
 //! | `PUT /_sim/notification_url` `{"url": "…" \| null}` | sets the callback URL |
-//! | `PUT /_sim/faults` `{"latency_ms","fail_rate_5xx","rate_limit_429","drop_notifications"}` | fault injection |
+//! | `PUT /_sim/faults` `{"latency_ms","fail_rate_5xx","rate_limit_429","retry_after_secs","drop_notifications"}` | fault injection |
 //! | `GET /_sim/deliveries` | notification attempt log |
 //! | `POST /_sim/expire_tokens` | expires every issued access token |
 //! | `GET /_sim/img/{item_id}.svg` | placeholder picture of a listing |
@@ -161,6 +161,8 @@ struct FaultsBody {
     latency_ms: u64,
     fail_rate_5xx: f64,
     rate_limit_429: f64,
+    /// `Retry-After` seconds on injected 429s; absent or null sends none.
+    retry_after_secs: Option<u64>,
     drop_notifications: f64,
 }
 
@@ -176,6 +178,7 @@ async fn faults_route(State(state): State<AppState>, body: Bytes) -> Result<Stat
         latency: Duration::from_millis(b.latency_ms),
         fail_rate_5xx: b.fail_rate_5xx,
         rate_limit_429: b.rate_limit_429,
+        retry_after: b.retry_after_secs.map(Duration::from_secs),
         drop_notifications: b.drop_notifications,
     };
     Ok(StatusCode::NO_CONTENT)
@@ -187,6 +190,7 @@ async fn get_faults_route(State(state): State<AppState>) -> Json<FaultsBody> {
         latency_ms: u64::try_from(f.latency.as_millis()).unwrap_or(u64::MAX),
         fail_rate_5xx: f.fail_rate_5xx,
         rate_limit_429: f.rate_limit_429,
+        retry_after_secs: f.retry_after.map(|d| d.as_secs()),
         drop_notifications: f.drop_notifications,
     })
 }

@@ -268,6 +268,25 @@ impl SimHandle {
             .map(handlers::questions::by_id_json)
     }
 
+    /// Moves a question to another status (`DELETED`, `BANNED`, … as moderation or the
+    /// seller would). Returns `false` when the question does not exist or the status is
+    /// not one Mercado Libre documents.
+    pub async fn set_question_status(&self, id: i64, status: &str) -> bool {
+        let Some(status) = handlers::questions::STATUSES
+            .into_iter()
+            .find(|s| *s == status)
+        else {
+            return false;
+        };
+        let mut inner = self.shared.lock();
+        let Some(q) = inner.questions.get_mut(&id) else {
+            return false;
+        };
+        q.status = status;
+        q.last_updated = chrono::Utc::now();
+        true
+    }
+
     /// Sets (or clears) the application's notification callback URL.
     pub async fn set_notification_url(&self, url: Option<String>) {
         self.shared.lock().notification_url = url;

@@ -282,6 +282,16 @@ async fn one_answer_per_question_and_text_limits() {
         (status, body["error"].as_str()),
         (400, Some("invalid_question"))
     );
+    // Only a JSON integer: a numeric string is refused too.
+    let (status, body) = post(format!(r#"{{"question_id": "{qid}", "text": "hola"}}"#)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_question"))
+    );
+    assert_eq!(
+        sim.question_json(qid).await.unwrap()["status"],
+        "UNANSWERED"
+    );
 
     // 2,001 characters (multi-byte) refused; 2,000 accepted.
     let (status, body) =
@@ -667,8 +677,30 @@ async fn fault_injection() {
     assert_eq!(status, 429);
     assert_eq!(
         body,
-        json!({"message": "Too Many Requests", "error": "too_many_requests", "status": 429, "cause": []})
+        json!({"message": "too many calls, temporarily rejected; retry in a few seconds", "error": "local_rate_limited", "status": 429, "cause": []})
     );
+    let resp = http()
+        .get(format!("{}{path}", sim.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 429);
+    assert!(resp.headers().get("retry-after").is_none());
+    sim.set_faults(Faults {
+        rate_limit_429: 1.0,
+        retry_after: Some(Duration::from_secs(3)),
+        ..Faults::default()
+    })
+    .await;
+    let resp = http()
+        .get(format!("{}{path}", sim.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 429);
+    assert_eq!(resp.headers()["retry-after"], "3");
     // The control API is never faulted.
     let (status, _) = get_json(&sim, None, "/_sim/sellers").await;
     assert_eq!(status, 200);
@@ -855,4 +887,30 @@ async fn slow_callback_counts_as_failure() {
         "{log:?}"
     );
     assert_eq!((log[1].attempt, log[1].status), (2, Some(200)));
+}
+
+#[tokio::test]
+async fn deleted_and_banned_questions_are_hidden_from_all_but_the_seller() {
+    let sim = start(config()).await;
+    let seller = token_of(&login(&sim, "MLA", MLA_SELLER).await);
+    let other = token_of(&login(&sim, "MLB", MLB_SELLER).await);
+    let item = sim.items_of(MLA_SELLER)[0].clone();
+    for status in ["DELETED", "BANNED"] {
+        let qid = sim.ask_question(&item, None, "¿Hay stock?").await.unwrap();
+        let path = format!("/questions/{qid}?api_version=4");
+        // Visible to anyone while it is an ordinary question.
+        assert_eq!(get_json(&sim, None, &path).await.0, 200);
+        assert!(sim.set_question_status(qid, status).await);
+        let (code, body) = get_json(&sim, None, &path).await;
+        assert_eq!(code, 404, "{status} without a token: {body}");
+        assert_eq!(
+            (body["error"].as_str(), body["message"].as_str()),
+            (Some("not_found"), Some("question not found"))
+        );
+        let (code, _) = get_json(&sim, Some(&other), &path).await;
+        assert_eq!(code, 404, "{status} with another seller's token");
+        let (code, body) = get_json(&sim, Some(&seller), &path).await;
+        assert_eq!((code, body["status"].as_str()), (200, Some(status)));
+    }
+    assert!(!sim.set_question_status(1, "DELETED").await);
 }

@@ -84,7 +84,7 @@ pub(crate) async fn inject_faults(
     req: Request,
     next: Next,
 ) -> Response {
-    let (latency, throttle, fail) = {
+    let (latency, retry_after, throttle, fail) = {
         let mut inner = state.lock();
         let faults = inner.faults.clone();
         let throttle = faults.rate_limit_429 > 0.0
@@ -92,18 +92,25 @@ pub(crate) async fn inject_faults(
         let fail = !throttle
             && faults.fail_rate_5xx > 0.0
             && inner.rng.random_bool(faults.fail_rate_5xx.clamp(0.0, 1.0));
-        (faults.latency, throttle, fail)
+        (faults.latency, faults.retry_after, throttle, fail)
     };
     if latency > Duration::ZERO {
         tokio::time::sleep(latency).await;
     }
     if throttle {
-        return ApiError::new(
+        let mut resp = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "too_many_requests",
-            "Too Many Requests",
+            "local_rate_limited",
+            "too many calls, temporarily rejected; retry in a few seconds",
         )
         .into_response();
+        if let Some(after) = retry_after {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(after.as_secs()),
+            );
+        }
+        return resp;
     }
     if fail {
         return ApiError::new(

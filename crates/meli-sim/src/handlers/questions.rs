@@ -67,16 +67,34 @@ pub(crate) fn search_json(q: &Question) -> Value {
     })
 }
 
-/// `GET /questions/{id}`.
+/// Statuses only the item's seller can read; anyone else gets 404 "question not found".
+pub(crate) const HIDDEN_STATUSES: [&str; 2] = ["DELETED", "BANNED"];
+
+/// Every question status Mercado Libre documents.
+pub(crate) const STATUSES: [&str; 7] = [
+    "UNANSWERED",
+    "ANSWERED",
+    "CLOSED_UNANSWERED",
+    "UNDER_REVIEW",
+    "BANNED",
+    "DELETED",
+    "DISABLED",
+];
+
+/// `GET /questions/{id}`: public, except that DELETED and BANNED questions are visible
+/// only with the seller's token.
 pub(crate) async fn by_id(
     State(state): State<AppState>,
-    _caller: Caller,
+    caller: Caller,
     Path(raw): Path<String>,
 ) -> Result<Json<Value>, ApiError> {
     let not_found = || ApiError::not_found(format!("Question with id {raw} not found"));
     let id: i64 = raw.parse().map_err(|_| not_found())?;
     let inner = state.lock();
     let q = inner.questions.get(&id).ok_or_else(not_found)?;
+    if HIDDEN_STATUSES.contains(&q.status) && caller.0 != Some(q.seller_id) {
+        return Err(ApiError::not_found("question not found"));
+    }
     Ok(Json(by_id_json(q)))
 }
 
@@ -267,8 +285,8 @@ pub(crate) async fn answer(
         return Err(invalid_post_body());
     }
     let question_id = match map.get("question_id") {
+        // Only a JSON integer: a numeric string is refused as Mercado Libre documents.
         Some(Value::Number(n)) => n.as_i64(),
-        Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
         _ => None,
     }
     .ok_or_else(|| {
