@@ -7,7 +7,7 @@ use crate::jobs::{self, JobError};
 use crate::state::AppState;
 use chrono::{Duration, Utc};
 use std::future::Future;
-use store::{Job, StoreError};
+use store::{Job, JobState, StoreError};
 
 /// After this many attempts a job goes to the dead letter with its last error. With the backoff
 /// below that is about four hours of 429s, 5xx or timeouts: an outage slows work down, and only
@@ -37,6 +37,11 @@ pub enum StepOutcome {
         kind: String,
         error: String,
     },
+    /// The job ran past its lease and another worker reclaimed it before this one recorded the
+    /// outcome: the outcome is discarded, and the newer run's stands.
+    LeaseLost {
+        kind: String,
+    },
 }
 
 #[derive(Clone)]
@@ -63,30 +68,38 @@ impl Worker {
         let kind = job.kind.clone();
         match jobs::run(&self.state, &job).await {
             Ok(()) => {
-                self.state.store.complete_job(job.id).await?;
-                Ok(StepOutcome::Done { kind })
+                let done = self.state.store.complete_job(&job).await;
+                settle(&job, done, StepOutcome::Done { kind })
             }
             Err(JobError::Fatal(error)) => self.bury(&job, error).await,
             Err(JobError::Wait { reason, after }) => {
                 tracing::warn!(job.id = %job.id, job.kind = %kind, reason = %reason, "job waits");
-                self.state
+                let postponed = self
+                    .state
                     .store
-                    .postpone_job(job.id, &reason, Utc::now() + after)
-                    .await?;
-                Ok(StepOutcome::Waiting { kind, reason })
+                    .postpone_job(&job, &reason, Utc::now() + after)
+                    .await;
+                settle(&job, postponed, StepOutcome::Waiting { kind, reason })
             }
             Err(JobError::Retry { error, after }) if job.attempts < MAX_ATTEMPTS => {
                 let delay = after
                     .unwrap_or_else(|| backoff(job.attempts))
                     .clamp(Duration::zero(), Duration::seconds(MAX_DELAY_SECONDS));
                 tracing::warn!(job.id = %job.id, job.kind = %kind, job.attempts = job.attempts, error = %error, "job failed; will retry");
-                self.state
+                let retried = self
+                    .state
                     .store
-                    .retry_job(job.id, &error, Utc::now() + delay)
-                    .await?;
-                Ok(StepOutcome::Retrying { kind, error })
+                    .retry_job(&job, &error, Utc::now() + delay)
+                    .await;
+                settle(&job, retried, StepOutcome::Retrying { kind, error })
             }
             Err(JobError::Retry { error, .. }) => {
+                // Giving up has side effects (an undelivered answer reopens the reply box), so
+                // skip them when the job is visibly no longer ours. Not airtight: the lease can
+                // still run out during `on_give_up`, which is why `bury_job` checks it again.
+                if !self.still_holds(&job).await? {
+                    return Ok(lease_lost(&job, "found before giving up"));
+                }
                 jobs::on_give_up(&self.state, &job, &error).await;
                 self.bury(
                     &job,
@@ -99,11 +112,21 @@ impl Worker {
 
     async fn bury(&self, job: &Job, error: String) -> Result<StepOutcome, StoreError> {
         tracing::error!(job.id = %job.id, job.kind = %job.kind, error = %error, "job moved to the dead letter");
-        self.state.store.bury_job(job.id, &error).await?;
-        Ok(StepOutcome::Dead {
-            kind: job.kind.clone(),
-            error,
-        })
+        let buried = self.state.store.bury_job(job, &error).await;
+        settle(
+            job,
+            buried,
+            StepOutcome::Dead {
+                kind: job.kind.clone(),
+                error,
+            },
+        )
+    }
+
+    /// Whether `job` is still running under the claim this worker got for it.
+    async fn still_holds(&self, job: &Job) -> Result<bool, StoreError> {
+        let current = self.state.store.job(job.id).await?;
+        Ok(current.is_some_and(|c| c.state == JobState::Running && c.claim_id == job.claim_id))
     }
 
     /// Runs steps until nothing is due; returns what each step did.
@@ -151,6 +174,27 @@ impl Worker {
             Ok(Some(due)) => (due - Utc::now()).to_std().unwrap_or_default().min(poll),
             _ => poll,
         }
+    }
+}
+
+/// The step's outcome once the store recorded it: `done` on success, `LeaseLost` (logged) when
+/// another worker had reclaimed the job, the store error otherwise.
+fn settle(
+    job: &Job,
+    recorded: Result<(), StoreError>,
+    done: StepOutcome,
+) -> Result<StepOutcome, StoreError> {
+    match recorded {
+        Ok(()) => Ok(done),
+        Err(StoreError::LeaseLost(detail)) => Ok(lease_lost(job, &detail)),
+        Err(e) => Err(e),
+    }
+}
+
+fn lease_lost(job: &Job, detail: &str) -> StepOutcome {
+    tracing::warn!(job.id = %job.id, job.kind = %job.kind, detail = %detail, "job lease expired and another worker took the job; discarding this run's outcome");
+    StepOutcome::LeaseLost {
+        kind: job.kind.clone(),
     }
 }
 

@@ -2,9 +2,13 @@
 //!
 //! Claims use `FOR UPDATE SKIP LOCKED`: any number of worker processes can claim at once, each
 //! skipping rows another is leasing instead of queueing behind its lock.
+//!
+//! Each outcome write (complete, retry, postpone, bury) matches `state = 'running' AND claim_id`,
+//! the token its claim returned, so a worker whose lease expired and was reclaimed changes
+//! nothing and gets `LeaseLost`.
 
 use crate::PgStore;
-use crate::codec::{db_err, expect_row, get, word};
+use crate::codec::{db_err, get, word};
 use chrono::{DateTime, Utc};
 use domain::JobId;
 use sqlx::postgres::PgRow;
@@ -15,7 +19,7 @@ use store::{
 };
 
 const JOB_COLS: &str =
-    "id, kind, payload, dedup_key, state, attempts, last_error, run_at, lease_until";
+    "id, kind, payload, dedup_key, state, attempts, last_error, run_at, lease_until, claim_id";
 
 fn job_from_row(row: &PgRow) -> StoreResult<Job> {
     Ok(Job {
@@ -28,6 +32,7 @@ fn job_from_row(row: &PgRow) -> StoreResult<Job> {
         last_error: get(row, "last_error")?,
         run_at: get(row, "run_at")?,
         lease_until: get(row, "lease_until")?,
+        claim_id: get(row, "claim_id")?,
     })
 }
 
@@ -141,33 +146,64 @@ pub(crate) async fn enqueue(s: &PgStore, job: NewJob) -> StoreResult<Option<JobI
     enqueue_on(&mut conn, &job).await
 }
 
+/// The claim statement: two probes, each an ordered walk of one partial index that stops at its
+/// first unlocked row — an expired lease first (a crashed worker's job has waited longest), else
+/// the next due queued job, which is not even looked at when the first probe found one. Neither
+/// sorts the due backlog. (`FOR UPDATE` is not allowed in a `UNION` branch, hence the CTEs.)
+pub(crate) const CLAIM_SQL: &str = "WITH expired AS (
+         SELECT id FROM jobs WHERE state = 'running' AND lease_until < $1
+         ORDER BY lease_until, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED),
+     queued AS (
+         SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1
+             AND NOT EXISTS (SELECT 1 FROM expired)
+         ORDER BY run_at, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED),
+     next AS (SELECT id FROM expired UNION ALL SELECT id FROM queued)
+     UPDATE jobs SET state = 'running', lease_until = $2, attempts = jobs.attempts + 1,
+         claim_id = $3, updated_at = now()
+     FROM next WHERE jobs.id = next.id";
+
 pub(crate) async fn claim_job(
     s: &PgStore,
     now: DateTime<Utc>,
     lease_until: DateTime<Utc>,
 ) -> StoreResult<Option<Job>> {
-    sqlx::query(
-        "WITH next AS (
-             SELECT id FROM jobs
-             WHERE (state = 'queued' AND run_at <= $1)
-                OR (state = 'running' AND lease_until < $1)
-             ORDER BY run_at, id
-             LIMIT 1
-             FOR UPDATE SKIP LOCKED)
-         UPDATE jobs SET state = 'running', lease_until = $2, attempts = jobs.attempts + 1,
-             updated_at = now()
-         FROM next WHERE jobs.id = next.id
+    let sql = format!(
+        "{CLAIM_SQL}
          RETURNING jobs.id, jobs.kind, jobs.payload, jobs.dedup_key, jobs.state, jobs.attempts,
-             jobs.last_error, jobs.run_at, jobs.lease_until",
-    )
-    .bind(now)
-    .bind(lease_until)
-    .fetch_optional(&s.pool)
-    .await
-    .map_err(db_err)?
-    .as_ref()
-    .map(job_from_row)
-    .transpose()
+             jobs.last_error, jobs.run_at, jobs.lease_until, jobs.claim_id"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(lease_until)
+        .bind(uuid::Uuid::new_v4().to_string())
+        .fetch_optional(&s.pool)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(job_from_row)
+        .transpose()
+}
+
+/// Why an outcome write matched no row: `NotFound` for an unknown id, else `LeaseLost` (the job
+/// left `running` or carries another claim).
+async fn unmatched(conn: &mut PgConnection, job: &Job) -> StoreError {
+    let exists: Result<Option<i32>, _> = sqlx::query_scalar("SELECT 1 FROM jobs WHERE id = $1")
+        .bind(job.id.0)
+        .fetch_optional(conn)
+        .await;
+    match exists {
+        Ok(Some(_)) => StoreError::LeaseLost(format!(
+            "job {} is no longer running under claim {}",
+            job.id,
+            job.claim_id.as_deref().unwrap_or("(none)")
+        )),
+        Ok(None) => StoreError::NotFound(format!("job {}", job.id)),
+        Err(e) => db_err(e),
+    }
 }
 
 /// How many times `requeue_job` goes round when the queue keeps changing under it.
@@ -178,12 +214,14 @@ const REQUEUE_TRIES: usize = 3;
 /// it back would break the one-queued-job-per-key rule, and the queued one will do the same work
 /// anyway: this one is marked done as "merged into job N" instead.
 ///
-/// One transaction, holding this job's row lock. A twin queued by someone else after the check
+/// One transaction, holding this job's row lock, taken only while the job is still running under
+/// `job.claim_id` (a reclaim that commits first makes the lock find no matching row: `LeaseLost`;
+/// one that comes later waits for this transaction and then finds the job requeued). A twin queued by someone else after the check
 /// makes the requeue fail on the unique index (after the twin's insert commits); the requeue ran
 /// in a savepoint, so the transaction goes round again, finds the twin, and merges.
 pub(crate) async fn requeue_job(
     s: &PgStore,
-    id: JobId,
+    job: &Job,
     error: &str,
     run_at: DateTime<Utc>,
     uncount: bool,
@@ -193,15 +231,19 @@ pub(crate) async fn requeue_job(
     } else {
         "attempts"
     };
+    let id = job.id;
     let mut tx = s.pool.begin().await.map_err(db_err)?;
-    let key: Option<Option<String>> =
-        sqlx::query_scalar("SELECT dedup_key FROM jobs WHERE id = $1 FOR UPDATE")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
+    let key: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT dedup_key FROM jobs WHERE id = $1 AND state = 'running' AND claim_id = $2
+         FOR UPDATE",
+    )
+    .bind(id.0)
+    .bind(&job.claim_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
     let Some(key) = key else {
-        return Err(StoreError::NotFound(format!("job {id}")));
+        return Err(unmatched(&mut tx, job).await);
     };
     let mut tries = 0;
     loop {
@@ -221,7 +263,7 @@ pub(crate) async fn requeue_job(
         if let Some(twin) = twin {
             let sql = format!(
                 "UPDATE jobs SET state = 'done', last_error = $2, attempts = {attempts},
-                     lease_until = NULL, updated_at = now()
+                     lease_until = NULL, claim_id = NULL, updated_at = now()
                  WHERE id = $1"
             );
             sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -234,7 +276,7 @@ pub(crate) async fn requeue_job(
         }
         let sql = format!(
             "UPDATE jobs SET state = 'queued', last_error = $2, run_at = $3,
-                 attempts = {attempts}, lease_until = NULL, updated_at = now()
+                 attempts = {attempts}, lease_until = NULL, claim_id = NULL, updated_at = now()
              WHERE id = $1"
         );
         let mut savepoint = tx.begin().await.map_err(db_err)?;
@@ -260,25 +302,32 @@ pub(crate) async fn requeue_job(
     tx.commit().await.map_err(db_err)
 }
 
-/// Moves a job out of `running` for good: done or dead.
+/// Moves a job out of `running` for good: done or dead. One conditional statement, so the lease
+/// check and the write cannot be split by a reclaim (a concurrent reclaim's row lock makes this
+/// wait and then re-check the claim on the new row version).
 pub(crate) async fn finish_job(
     s: &PgStore,
-    id: JobId,
+    job: &Job,
     state: JobState,
     error: Option<&str>,
 ) -> StoreResult<()> {
+    let mut conn = s.pool.acquire().await.map_err(db_err)?;
     let done = sqlx::query(
         "UPDATE jobs SET state = $2, last_error = COALESCE($3, last_error), lease_until = NULL,
-             updated_at = now()
-         WHERE id = $1",
+             claim_id = NULL, updated_at = now()
+         WHERE id = $1 AND state = 'running' AND claim_id = $4",
     )
-    .bind(id.0)
+    .bind(job.id.0)
     .bind(state.as_str())
     .bind(error)
-    .execute(&s.pool)
+    .bind(&job.claim_id)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
-    expect_row(done.rows_affected(), || format!("job {id}"))
+    if done.rows_affected() == 0 {
+        return Err(unmatched(&mut conn, job).await);
+    }
+    Ok(())
 }
 
 pub(crate) async fn job(s: &PgStore, id: JobId) -> StoreResult<Option<Job>> {
@@ -347,11 +396,12 @@ mod tests {
         let t0 = Utc.with_ymd_and_hms(2024, 5, 1, 12, 0, 0).unwrap();
         let a = s.enqueue(fetch(t0)).await.unwrap().unwrap();
         let claimed = s.claim_job(t0, t0 + chrono::Duration::seconds(600));
-        assert_eq!(claimed.await.unwrap().unwrap().id, a);
+        let claimed = claimed.await.unwrap().unwrap();
+        assert_eq!(claimed.id, a);
 
         let mut other = s.pool.begin().await.unwrap();
         let b = enqueue_on(&mut other, &fetch(t0)).await.unwrap().unwrap();
-        let retry = s.retry_job(a, "HTTP 503", t0 + chrono::Duration::seconds(60));
+        let retry = s.retry_job(&claimed, "HTTP 503", t0 + chrono::Duration::seconds(60));
         let commit_later = async {
             tokio::time::sleep(Duration::from_millis(300)).await;
             other.commit().await.unwrap();

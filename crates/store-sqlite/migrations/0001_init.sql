@@ -82,6 +82,9 @@ CREATE TABLE jobs (
     last_error  TEXT,
     run_at      TEXT NOT NULL,
     lease_until TEXT,
+    -- A fresh random token per claim; the outcome writes only match the claim they were given,
+    -- so a worker whose lease expired cannot overwrite the run of the worker that reclaimed it.
+    claim_id    TEXT,
     created_at  TEXT NOT NULL,
     updated_at  TEXT NOT NULL
 );
@@ -89,8 +92,10 @@ CREATE TABLE jobs (
 -- does not block a new one: it may already have read the data a newer notification is about.
 CREATE UNIQUE INDEX jobs_queued_dedup_idx ON jobs (dedup_key) WHERE state = 'queued';
 -- Claiming touches only live jobs, so the claim indexes skip the (ever-growing) finished ones.
+-- Each matches one probe of the claim exactly (equality on state, then the ORDER BY columns), so
+-- a claim reads the first due entry of one index instead of sorting the whole due backlog.
 CREATE INDEX jobs_claim_idx ON jobs (run_at, id) WHERE state = 'queued';
-CREATE INDEX jobs_lease_idx ON jobs (lease_until) WHERE state = 'running';
+CREATE INDEX jobs_lease_idx ON jobs (lease_until, id) WHERE state = 'running';
 
 CREATE TABLE listings (
     item_id     TEXT PRIMARY KEY,

@@ -1,11 +1,16 @@
 //! Notification intake and the durable job queue.
 //!
-//! Claims need no row locks here: every write goes through the single writer connection, so
-//! the `UPDATE … WHERE id = (SELECT … LIMIT 1)` that picks and leases a job is never interleaved
-//! with another claim.
+//! Claims need no row locks here: a claim is one `UPDATE … WHERE id = COALESCE((probe),
+//! (probe))` statement, and SQLite runs each write statement under its database-wide write lock
+//! (every write of this store goes through its single writer connection; another process waits
+//! on the busy timeout), so picking and leasing a job is never interleaved with another claim.
+//!
+//! Each outcome write (complete, retry, postpone, bury) matches `state = 'running' AND claim_id`,
+//! the token its claim returned, so a worker whose lease expired and was reclaimed changes
+//! nothing and gets `LeaseLost`.
 
 use crate::SqliteStore;
-use crate::codec::{db_err, expect_row, get, json, now, opt_time, time, to_json, ts, word};
+use crate::codec::{db_err, get, json, now, opt_time, time, to_json, ts, word};
 use chrono::{DateTime, Utc};
 use domain::JobId;
 use sqlx::SqliteConnection;
@@ -16,7 +21,7 @@ use store::{
 };
 
 const JOB_COLS: &str =
-    "id, kind, payload, dedup_key, state, attempts, last_error, run_at, lease_until";
+    "id, kind, payload, dedup_key, state, attempts, last_error, run_at, lease_until, claim_id";
 
 fn job_from_row(row: &SqliteRow) -> StoreResult<Job> {
     Ok(Job {
@@ -29,6 +34,7 @@ fn job_from_row(row: &SqliteRow) -> StoreResult<Job> {
         last_error: get(row, "last_error")?,
         run_at: time(row, "run_at")?,
         lease_until: opt_time(row, "lease_until")?,
+        claim_id: get(row, "claim_id")?,
     })
 }
 
@@ -142,25 +148,27 @@ pub(crate) async fn enqueue(s: &SqliteStore, job: NewJob) -> StoreResult<Option<
     enqueue_on(&mut conn, &job).await
 }
 
+/// The claim statement: two probes, each an ordered walk of one partial index that stops at
+/// its first row — an expired lease first (a crashed worker's job has waited longest), else the
+/// next due queued job. Neither sorts the due backlog.
+pub(crate) const CLAIM_SQL: &str = "UPDATE jobs SET state = 'running', lease_until = ?2,
+         attempts = attempts + 1, claim_id = ?3, updated_at = ?4
+     WHERE id = COALESCE(
+         (SELECT id FROM jobs WHERE state = 'running' AND lease_until < ?1
+          ORDER BY lease_until, id LIMIT 1),
+         (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= ?1
+          ORDER BY run_at, id LIMIT 1))";
+
 pub(crate) async fn claim_job(
     s: &SqliteStore,
     now_at: DateTime<Utc>,
     lease_until: DateTime<Utc>,
 ) -> StoreResult<Option<Job>> {
-    let sql = format!(
-        "UPDATE jobs SET state = 'running', lease_until = ?2, attempts = attempts + 1,
-             updated_at = ?3
-         WHERE id = (
-             SELECT id FROM jobs
-             WHERE (state = 'queued' AND run_at <= ?1)
-                OR (state = 'running' AND lease_until < ?1)
-             ORDER BY run_at, id
-             LIMIT 1)
-         RETURNING {JOB_COLS}"
-    );
+    let sql = format!("{CLAIM_SQL} RETURNING {JOB_COLS}");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(ts(now_at))
         .bind(ts(lease_until))
+        .bind(uuid::Uuid::new_v4().to_string())
         .bind(now())
         .fetch_optional(&s.writer)
         .await
@@ -170,27 +178,49 @@ pub(crate) async fn claim_job(
         .transpose()
 }
 
+/// Why an outcome write matched no row: `NotFound` for an unknown id, else `LeaseLost` (the job
+/// left `running` or carries another claim).
+async fn unmatched(conn: &mut SqliteConnection, job: &Job) -> StoreError {
+    let exists: Result<Option<i64>, _> = sqlx::query_scalar("SELECT 1 FROM jobs WHERE id = ?1")
+        .bind(job.id.0)
+        .fetch_optional(conn)
+        .await;
+    match exists {
+        Ok(Some(_)) => StoreError::LeaseLost(format!(
+            "job {} is no longer running under claim {}",
+            job.id,
+            job.claim_id.as_deref().unwrap_or("(none)")
+        )),
+        Ok(None) => StoreError::NotFound(format!("job {}", job.id)),
+        Err(e) => db_err(e),
+    }
+}
+
 /// Back to the queue for `run_at` (the retry and postpone paths); `uncount` takes back the
 /// attempt its claim counted. When another queued job already has this one's dedup key, putting
 /// it back would break the one-queued-job-per-key rule, and the queued one will do the same work
 /// anyway: this one is marked done as "merged into job N" instead. The write transaction holds
-/// the write lock from its first statement, so the check and the update see the same queue.
+/// the write lock from its first statement, so the lease check, the twin check and the update
+/// see the same queue.
 pub(crate) async fn requeue_job(
     s: &SqliteStore,
-    id: JobId,
+    job: &Job,
     error: &str,
     run_at: DateTime<Utc>,
     uncount: bool,
 ) -> StoreResult<()> {
+    let id = job.id;
     let mut tx = s.begin().await?;
-    let key: Option<Option<String>> =
-        sqlx::query_scalar("SELECT dedup_key FROM jobs WHERE id = ?1")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(db_err)?;
+    let key: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT dedup_key FROM jobs WHERE id = ?1 AND state = 'running' AND claim_id = ?2",
+    )
+    .bind(id.0)
+    .bind(&job.claim_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db_err)?;
     let Some(key) = key else {
-        return Err(StoreError::NotFound(format!("job {id}")));
+        return Err(unmatched(&mut tx, job).await);
     };
     let twin: Option<i64> = match &key {
         Some(key) => sqlx::query_scalar(
@@ -215,7 +245,7 @@ pub(crate) async fn requeue_job(
     };
     let sql = format!(
         "UPDATE jobs SET state = ?2, last_error = ?3, run_at = COALESCE(?4, run_at),
-             attempts = {attempts}, lease_until = NULL, updated_at = ?5
+             attempts = {attempts}, lease_until = NULL, claim_id = NULL, updated_at = ?5
          WHERE id = ?1"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -230,26 +260,32 @@ pub(crate) async fn requeue_job(
     tx.commit().await.map_err(db_err)
 }
 
-/// Moves a job out of `running` for good: done or dead.
+/// Moves a job out of `running` for good: done or dead. One conditional statement, so the lease
+/// check and the write cannot be split by a reclaim.
 pub(crate) async fn finish_job(
     s: &SqliteStore,
-    id: JobId,
+    job: &Job,
     state: JobState,
     error: Option<&str>,
 ) -> StoreResult<()> {
+    let mut conn = s.writer.acquire().await.map_err(db_err)?;
     let done = sqlx::query(
         "UPDATE jobs SET state = ?2, last_error = COALESCE(?3, last_error), lease_until = NULL,
-             updated_at = ?4
-         WHERE id = ?1",
+             claim_id = NULL, updated_at = ?4
+         WHERE id = ?1 AND state = 'running' AND claim_id = ?5",
     )
-    .bind(id.0)
+    .bind(job.id.0)
     .bind(state.as_str())
     .bind(error)
     .bind(now())
-    .execute(&s.writer)
+    .bind(&job.claim_id)
+    .execute(&mut *conn)
     .await
     .map_err(db_err)?;
-    expect_row(done.rows_affected(), || format!("job {id}"))
+    if done.rows_affected() == 0 {
+        return Err(unmatched(&mut conn, job).await);
+    }
+    Ok(())
 }
 
 pub(crate) async fn job(s: &SqliteStore, id: JobId) -> StoreResult<Option<Job>> {

@@ -267,22 +267,22 @@ impl Store for SqliteStore {
     ) -> StoreResult<Option<Job>> {
         intake::claim_job(self, now, lease_until).await
     }
-    async fn complete_job(&self, id: JobId) -> StoreResult<()> {
-        intake::finish_job(self, id, JobState::Done, None).await
+    async fn complete_job(&self, job: &Job) -> StoreResult<()> {
+        intake::finish_job(self, job, JobState::Done, None).await
     }
-    async fn retry_job(&self, id: JobId, error: &str, run_at: DateTime<Utc>) -> StoreResult<()> {
-        intake::requeue_job(self, id, error, run_at, false).await
+    async fn retry_job(&self, job: &Job, error: &str, run_at: DateTime<Utc>) -> StoreResult<()> {
+        intake::requeue_job(self, job, error, run_at, false).await
     }
     async fn postpone_job(
         &self,
-        id: JobId,
+        job: &Job,
         reason: &str,
         run_at: DateTime<Utc>,
     ) -> StoreResult<()> {
-        intake::requeue_job(self, id, reason, run_at, true).await
+        intake::requeue_job(self, job, reason, run_at, true).await
     }
-    async fn bury_job(&self, id: JobId, error: &str) -> StoreResult<()> {
-        intake::finish_job(self, id, JobState::Dead, Some(error)).await
+    async fn bury_job(&self, job: &Job, error: &str) -> StoreResult<()> {
+        intake::finish_job(self, job, JobState::Dead, Some(error)).await
     }
     async fn job(&self, id: JobId) -> StoreResult<Option<Job>> {
         intake::job(self, id).await

@@ -129,6 +129,10 @@ fn is_not_found<T: std::fmt::Debug>(r: &StoreResult<T>) -> bool {
     matches!(r, Err(StoreError::NotFound(_)))
 }
 
+fn is_lease_lost<T: std::fmt::Debug>(r: &StoreResult<T>) -> bool {
+    matches!(r, Err(StoreError::LeaseLost(_)))
+}
+
 // ---- basics ----
 
 pub async fn ping_and_backend_name(store: &dyn Store) {
@@ -627,8 +631,8 @@ pub async fn job_dedup_only_while_queued(store: &dyn Store) {
         "queued blocks a twin"
     );
 
-    let claimed = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
-    assert_eq!(claimed.id, first);
+    let claimed_first = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
+    assert_eq!(claimed_first.id, first);
     let second = store
         .enqueue(job("k", Some("dedup"), t0()))
         .await
@@ -641,7 +645,7 @@ pub async fn job_dedup_only_while_queued(store: &dyn Store) {
         "but the new queued one does"
     );
 
-    store.complete_job(first).await.unwrap();
+    store.complete_job(&claimed_first).await.unwrap();
     assert_eq!(
         store.enqueue(job("k", Some("dedup"), t0())).await.unwrap(),
         None,
@@ -649,7 +653,7 @@ pub async fn job_dedup_only_while_queued(store: &dyn Store) {
     );
     let claimed = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
     assert_eq!(claimed.id, second);
-    store.bury_job(second, "gave up").await.unwrap();
+    store.bury_job(&claimed, "gave up").await.unwrap();
     assert!(
         store
             .enqueue(job("k", Some("dedup"), t0()))
@@ -752,9 +756,14 @@ pub async fn retry_bury_and_counts(store: &dyn Store) {
         .await
         .unwrap()
         .unwrap();
+    let mut claims = Vec::new();
     for _ in 0..3 {
-        store.claim_job(at(0), at(1000)).await.unwrap().unwrap();
+        claims.push(store.claim_job(at(0), at(1000)).await.unwrap().unwrap());
     }
+    let [ja, jb, jc] = &claims[..] else {
+        unreachable!()
+    };
+    assert_eq!((ja.id, jb.id, jc.id), (a, b, c));
     assert_eq!(
         store.job_counts().await.unwrap(),
         JobCounts {
@@ -765,13 +774,14 @@ pub async fn retry_bury_and_counts(store: &dyn Store) {
         }
     );
 
-    store.retry_job(a, "HTTP 503", at(60)).await.unwrap();
+    store.retry_job(ja, "HTTP 503", at(60)).await.unwrap();
     let retried = store.job(a).await.unwrap().unwrap();
     assert_eq!(retried.state, JobState::Queued);
     assert_eq!(retried.last_error.as_deref(), Some("HTTP 503"));
     assert_eq!(retried.run_at, at(60));
     assert_eq!(retried.lease_until, None);
     assert_eq!(retried.attempts, 1);
+    assert_eq!(retried.claim_id, None, "no claim while queued");
     assert_eq!(store.next_job_due().await.unwrap(), Some(at(60)));
     assert!(
         store.claim_job(at(59), at(90)).await.unwrap().is_none(),
@@ -779,9 +789,14 @@ pub async fn retry_bury_and_counts(store: &dyn Store) {
     );
     let again = store.claim_job(at(60), at(90)).await.unwrap().unwrap();
     assert_eq!((again.id, again.attempts), (a, 2));
+    assert!(again.claim_id.is_some());
+    assert_ne!(
+        again.claim_id, ja.claim_id,
+        "every claim gets a fresh token"
+    );
 
     store
-        .bury_job(b, "HTTP 404: question deleted")
+        .bury_job(jb, "HTTP 404: question deleted")
         .await
         .unwrap();
     let dead = store.job(b).await.unwrap().unwrap();
@@ -791,8 +806,8 @@ pub async fn retry_bury_and_counts(store: &dyn Store) {
         Some("HTTP 404: question deleted")
     );
 
-    store.complete_job(c).await.unwrap();
-    store.complete_job(a).await.unwrap();
+    store.complete_job(jc).await.unwrap();
+    store.complete_job(&again).await.unwrap();
     assert_eq!(store.job(c).await.unwrap().unwrap().state, JobState::Done);
     assert_eq!(
         store.job_counts().await.unwrap(),
@@ -818,10 +833,13 @@ pub async fn retry_bury_and_counts(store: &dyn Store) {
             .is_none()
     );
 
-    let missing = JobId(a.0 + 1000);
-    assert!(is_not_found(&store.complete_job(missing).await));
-    assert!(is_not_found(&store.retry_job(missing, "x", at(0)).await));
-    assert!(is_not_found(&store.bury_job(missing, "x").await));
+    let missing = Job {
+        id: JobId(a.0 + 1000),
+        ..again.clone()
+    };
+    assert!(is_not_found(&store.complete_job(&missing).await));
+    assert!(is_not_found(&store.retry_job(&missing, "x", at(0)).await));
+    assert!(is_not_found(&store.bury_job(&missing, "x").await));
 }
 
 pub async fn retry_job_merges_into_a_queued_duplicate(store: &dyn Store) {
@@ -830,10 +848,8 @@ pub async fn retry_job_merges_into_a_queued_duplicate(store: &dyn Store) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        store.claim_job(at(0), at(1000)).await.unwrap().unwrap().id,
-        a
-    );
+    let claimed_a = store.claim_job(at(0), at(1000)).await.unwrap().unwrap();
+    assert_eq!(claimed_a.id, a);
     let b = store
         .enqueue(job("k", Some("q:1"), at(5)))
         .await
@@ -841,7 +857,10 @@ pub async fn retry_job_merges_into_a_queued_duplicate(store: &dyn Store) {
         .unwrap();
 
     // `b` will do the same work, so `a` does not go back to the queue: it is merged into `b`.
-    store.retry_job(a, "HTTP 503", at(60)).await.unwrap();
+    store
+        .retry_job(&claimed_a, "HTTP 503", at(60))
+        .await
+        .unwrap();
     let merged = store.job(a).await.unwrap().unwrap();
     assert_eq!(merged.state, JobState::Done);
     assert_eq!(
@@ -867,25 +886,27 @@ pub async fn retry_job_merges_into_a_queued_duplicate(store: &dyn Store) {
 
     // A *running* twin is no reason to merge: with `b` and `c` both running, retrying `b` puts it
     // back in the queue, and then retrying `c` merges `c` into `b`.
-    assert_eq!(
-        store.claim_job(at(5), at(1000)).await.unwrap().unwrap().id,
-        b
-    );
+    let claimed_b = store.claim_job(at(5), at(1000)).await.unwrap().unwrap();
+    assert_eq!(claimed_b.id, b);
     let c = store
         .enqueue(job("k", Some("q:1"), at(6)))
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        store.claim_job(at(6), at(1000)).await.unwrap().unwrap().id,
-        c
-    );
-    store.retry_job(b, "HTTP 500", at(90)).await.unwrap();
+    let claimed_c = store.claim_job(at(6), at(1000)).await.unwrap().unwrap();
+    assert_eq!(claimed_c.id, c);
+    store
+        .retry_job(&claimed_b, "HTTP 500", at(90))
+        .await
+        .unwrap();
     let requeued = store.job(b).await.unwrap().unwrap();
     assert_eq!(requeued.state, JobState::Queued);
     assert_eq!(requeued.last_error.as_deref(), Some("HTTP 500"));
     assert_eq!((requeued.attempts, requeued.run_at), (1, at(90)));
-    store.retry_job(c, "HTTP 500", at(95)).await.unwrap();
+    store
+        .retry_job(&claimed_c, "HTTP 500", at(95))
+        .await
+        .unwrap();
     let merged = store.job(c).await.unwrap().unwrap();
     assert_eq!(merged.state, JobState::Done);
     assert_eq!(
@@ -924,7 +945,7 @@ pub async fn postpone_job_never_counts_the_attempt(store: &dyn Store) {
         assert_eq!((claimed.id, claimed.attempts), (id, 1), "round {round}");
         run_at += Duration::seconds(600);
         store
-            .postpone_job(id, "store awaiting re-authorization", run_at)
+            .postpone_job(&claimed, "store awaiting re-authorization", run_at)
             .await
             .unwrap();
         let waiting = store.job(id).await.unwrap().unwrap();
@@ -955,20 +976,33 @@ pub async fn postpone_job_never_counts_the_attempt(store: &dyn Store) {
     assert_eq!((again.id, again.attempts), (id, 1));
 
     // Counted retries stay counted; only the postponed attempt is taken back.
-    store.retry_job(id, "HTTP 503", run_at).await.unwrap();
+    store.retry_job(&again, "HTTP 503", run_at).await.unwrap();
     let claimed = store.claim_job(run_at, run_at).await.unwrap().unwrap();
     assert_eq!(claimed.attempts, 2);
-    store.postpone_job(id, "waiting", run_at).await.unwrap();
+    store
+        .postpone_job(&claimed, "waiting", run_at)
+        .await
+        .unwrap();
     assert_eq!(store.job(id).await.unwrap().unwrap().attempts, 1);
 
-    // Never below zero, even for a job that was never claimed.
+    // A job that was never claimed has no lease to act on.
     let fresh = store.enqueue(job("k", None, at(0))).await.unwrap().unwrap();
-    store.postpone_job(fresh, "waiting", at(10)).await.unwrap();
+    let unclaimed = store.job(fresh).await.unwrap().unwrap();
+    assert_eq!(unclaimed.claim_id, None);
+    assert!(is_lease_lost(
+        &store.postpone_job(&unclaimed, "waiting", at(10)).await
+    ));
     let fresh = store.job(fresh).await.unwrap().unwrap();
     assert_eq!((fresh.state, fresh.attempts), (JobState::Queued, 0));
+    assert_eq!(fresh.run_at, at(0));
 
-    let missing = JobId(id.0 + 1000);
-    assert!(is_not_found(&store.postpone_job(missing, "x", at(0)).await));
+    let missing = Job {
+        id: JobId(id.0 + 1000),
+        ..claimed
+    };
+    assert!(is_not_found(
+        &store.postpone_job(&missing, "x", at(0)).await
+    ));
 }
 
 pub async fn postpone_job_merges_into_a_queued_duplicate(store: &dyn Store) {
@@ -977,10 +1011,8 @@ pub async fn postpone_job_merges_into_a_queued_duplicate(store: &dyn Store) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(
-        store.claim_job(at(0), at(1000)).await.unwrap().unwrap().id,
-        a
-    );
+    let claimed_a = store.claim_job(at(0), at(1000)).await.unwrap().unwrap();
+    assert_eq!(claimed_a.id, a);
     let b = store
         .enqueue(job("k", Some("q:1"), at(5)))
         .await
@@ -988,7 +1020,7 @@ pub async fn postpone_job_merges_into_a_queued_duplicate(store: &dyn Store) {
         .unwrap();
 
     store
-        .postpone_job(a, "store awaiting re-authorization", at(600))
+        .postpone_job(&claimed_a, "store awaiting re-authorization", at(600))
         .await
         .unwrap();
     let merged = store.job(a).await.unwrap().unwrap();
@@ -1019,6 +1051,139 @@ pub async fn postpone_job_merges_into_a_queued_duplicate(store: &dyn Store) {
         store.claim_job(at(600), at(630)).await.unwrap().is_none(),
         "nothing left over at the postponed time"
     );
+}
+
+pub async fn claim_prefers_expired_leases_then_oldest_due(store: &dyn Store) {
+    let a = store.enqueue(job("a", None, at(0))).await.unwrap().unwrap();
+    assert_eq!(store.claim_job(at(0), at(10)).await.unwrap().unwrap().id, a);
+    let b = store
+        .enqueue(job("b", None, at(-100)))
+        .await
+        .unwrap()
+        .unwrap();
+    let c = store.enqueue(job("c", None, at(5))).await.unwrap().unwrap();
+
+    // `a`'s lease expired: it goes first, even though `b` has been due longer.
+    let claim = |now: i64, lease: i64| store.claim_job(at(now), at(lease));
+    let reclaimed = claim(20, 50).await.unwrap().unwrap();
+    assert_eq!((reclaimed.id, reclaimed.attempts), (a, 2));
+    assert_eq!(claim(20, 45).await.unwrap().unwrap().id, b);
+    assert_eq!(claim(20, 40).await.unwrap().unwrap().id, c);
+    assert!(claim(20, 60).await.unwrap().is_none());
+
+    // Several expired leases: the one that expired first goes first.
+    let order: Vec<JobId> = [
+        claim(60, 90).await.unwrap().unwrap().id,
+        claim(60, 90).await.unwrap().unwrap().id,
+        claim(60, 90).await.unwrap().unwrap().id,
+    ]
+    .to_vec();
+    assert_eq!(order, vec![c, b, a]);
+    assert!(claim(60, 90).await.unwrap().is_none());
+}
+
+pub async fn stale_claims_lose_the_lease(store: &dyn Store) {
+    let id = store
+        .enqueue(job("meli.post_answer", Some("answer:1"), at(0)))
+        .await
+        .unwrap()
+        .unwrap();
+    let first = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
+    assert!(first.claim_id.is_some());
+    assert_eq!(
+        store.job(id).await.unwrap().unwrap().claim_id,
+        first.claim_id
+    );
+
+    // Worker A's lease runs out mid-job; worker B reclaims the job.
+    let second = store.claim_job(at(31), at(61)).await.unwrap().unwrap();
+    assert_eq!((second.id, second.attempts), (id, 2));
+    assert_ne!(second.claim_id, first.claim_id);
+    // A queued twin, so a stale retry or postpone would merge if it acted at all.
+    let twin = store
+        .enqueue(job("meli.post_answer", Some("answer:1"), at(100)))
+        .await
+        .unwrap()
+        .unwrap();
+
+    // A's late outcomes are all refused and change nothing.
+    assert!(is_lease_lost(&store.complete_job(&first).await));
+    assert!(is_lease_lost(&store.retry_job(&first, "late", at(5)).await));
+    assert!(is_lease_lost(
+        &store.postpone_job(&first, "late", at(5)).await
+    ));
+    assert!(is_lease_lost(&store.bury_job(&first, "late").await));
+    let current = store.job(id).await.unwrap().unwrap();
+    assert_eq!(current.state, JobState::Running);
+    assert_eq!(current.attempts, 2);
+    assert_eq!(current.lease_until, Some(at(61)));
+    assert_eq!(current.last_error, None);
+    assert_eq!(current.claim_id, second.claim_id);
+    assert_eq!(
+        store.job_counts().await.unwrap(),
+        JobCounts {
+            queued: 1,
+            running: 1,
+            done: 0,
+            dead: 0
+        }
+    );
+
+    // B's claim is the live one.
+    store.complete_job(&second).await.unwrap();
+    let done = store.job(id).await.unwrap().unwrap();
+    assert_eq!(done.state, JobState::Done);
+    assert_eq!((done.lease_until, done.claim_id), (None, None));
+    // Once the job left `running`, even the claim that finished it is spent.
+    assert!(is_lease_lost(&store.complete_job(&second).await));
+    assert!(is_lease_lost(&store.bury_job(&second, "again").await));
+    assert!(is_lease_lost(
+        &store.retry_job(&second, "again", at(5)).await
+    ));
+    assert_eq!(store.job(id).await.unwrap().unwrap().state, JobState::Done);
+    assert_eq!(
+        store.job(twin).await.unwrap().unwrap().state,
+        JobState::Queued
+    );
+}
+
+pub async fn a_stale_outcome_racing_a_reclaim_never_both_win(store: &dyn Store) {
+    for round in 0..8 {
+        let id = store
+            .enqueue(job(&format!("k{round}"), None, at(0)))
+            .await
+            .unwrap()
+            .unwrap();
+        let first = store.claim_job(at(0), at(30)).await.unwrap().unwrap();
+        assert_eq!(first.id, id);
+        let (retried, reclaimed) = futures_util::future::join(
+            store.retry_job(&first, "late", at(1000)),
+            store.claim_job(at(31), at(61)),
+        )
+        .await;
+        let current = store.job(id).await.unwrap().unwrap();
+        match (retried, reclaimed.unwrap()) {
+            // The late retry came first: the job waits for its retry time, nobody runs it now.
+            (Ok(()), None) => {
+                assert_eq!(
+                    (current.state, current.run_at),
+                    (JobState::Queued, at(1000))
+                );
+            }
+            // The reclaim came first: the late retry is refused and the new run stands.
+            (Err(StoreError::LeaseLost(_)), Some(second)) => {
+                assert_eq!(second.id, id);
+                assert_eq!(current.state, JobState::Running);
+                assert_eq!(current.claim_id, second.claim_id);
+                store.complete_job(&second).await.unwrap();
+            }
+            other => panic!("round {round}: {other:?}"),
+        }
+        // Clear the queue for the next round.
+        if let Some(left) = store.claim_job(at(1000), at(1030)).await.unwrap() {
+            store.complete_job(&left).await.unwrap();
+        }
+    }
 }
 
 pub async fn concurrent_claimers_never_share_a_job(store: &dyn Store) {
@@ -1727,6 +1892,9 @@ macro_rules! conformance_tests {
             retry_job_merges_into_a_queued_duplicate,
             postpone_job_never_counts_the_attempt,
             postpone_job_merges_into_a_queued_duplicate,
+            claim_prefers_expired_leases_then_oldest_due,
+            stale_claims_lose_the_lease,
+            a_stale_outcome_racing_a_reclaim_never_both_win,
             concurrent_claimers_never_share_a_job,
             listing_decimals_and_big_ids_round_trip_exactly,
             contact_upsert_keeps_known_nickname,

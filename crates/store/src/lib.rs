@@ -24,7 +24,8 @@ use chrono::{DateTime, Utc};
 use domain::*;
 
 /// Errors a backend reports. `Conflict` is a business outcome (unique key, lost race) that
-/// callers handle; `Backend` is an infrastructure failure they retry or report.
+/// callers handle; `LeaseLost` tells a worker its job was reclaimed by another one; `Backend` is
+/// an infrastructure failure they retry or report.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("not found: {0}")]
@@ -35,6 +36,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Backend(String),
+    /// The job's lease expired and another worker took it; this worker's outcome is discarded.
+    /// Returned by [`Store::complete_job`], [`Store::retry_job`], [`Store::postpone_job`] and
+    /// [`Store::bury_job`] when the job is no longer running under the caller's claim.
+    #[error("lease lost: {0}")]
+    LeaseLost(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -121,28 +127,33 @@ pub trait Store: Send + Sync + 'static {
     /// `None` when a queued job already has the same dedup key. A running one does not count: it
     /// may already have read the data this job is meant to see, so the new job is enqueued.
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>>;
-    /// Leases the next due job (queued and `run_at <= now`, or running with an expired lease)
-    /// until `lease_until`, incrementing its attempts. Concurrent callers never get the same job.
+    /// Leases the next due job until `lease_until`, incrementing its attempts and giving it a
+    /// fresh [`Job::claim_id`]. A running job whose lease expired before `now` comes first
+    /// (oldest lease first), then the queued job with the earliest `run_at <= now` (ties by id).
+    /// Concurrent callers never get the same job.
     async fn claim_job(
         &self,
         now: DateTime<Utc>,
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<Job>>;
-    async fn complete_job(&self, id: JobId) -> StoreResult<()>;
-    /// Back to the queue for another attempt at `run_at`. Like `complete_job` and `bury_job`,
-    /// `NotFound` for an unknown id; the lease is not checked (no lease token), so a worker whose
-    /// lease expired must expect its job may have been run again. When another *queued* job
-    /// already has this job's dedup key, that one will do the same work: this job is marked done
-    /// instead, with `last_error` "merged into job N", atomically ([`Store::postpone_job`] does
-    /// the same).
-    async fn retry_job(&self, id: JobId, error: &str, run_at: DateTime<Utc>) -> StoreResult<()>;
+    /// Marks a claimed job done. Like the other outcome methods below, it acts only while the
+    /// job is still `running` under `job.claim_id` (the claim [`Store::claim_job`] returned):
+    /// `LeaseLost` when the lease expired and another claim took the job, or the job already
+    /// left `running`; `NotFound` for an unknown id.
+    async fn complete_job(&self, job: &Job) -> StoreResult<()>;
+    /// Back to the queue for another attempt at `run_at` (lease checked as for
+    /// [`Store::complete_job`]). When another *queued* job already has this job's dedup key, that
+    /// one will do the same work: this job is marked done instead, with `last_error` "merged into
+    /// job N", atomically ([`Store::postpone_job`] does the same).
+    async fn retry_job(&self, job: &Job, error: &str, run_at: DateTime<Utc>) -> StoreResult<()>;
     /// Back to the queue without counting this attempt: the job is blocked on something only a
     /// person can fix (e.g. a store awaiting re-authorization), so waiting must never exhaust its
-    /// attempts. Sets `last_error` to `reason`.
-    async fn postpone_job(&self, id: JobId, reason: &str, run_at: DateTime<Utc>)
+    /// attempts. Sets `last_error` to `reason`. Lease checked as for [`Store::complete_job`].
+    async fn postpone_job(&self, job: &Job, reason: &str, run_at: DateTime<Utc>)
     -> StoreResult<()>;
-    /// Dead letter: kept with its reason, never run again.
-    async fn bury_job(&self, id: JobId, error: &str) -> StoreResult<()>;
+    /// Dead letter: kept with its reason, never run again. Lease checked as for
+    /// [`Store::complete_job`].
+    async fn bury_job(&self, job: &Job, error: &str) -> StoreResult<()>;
     async fn job(&self, id: JobId) -> StoreResult<Option<Job>>;
     async fn job_counts(&self) -> StoreResult<JobCounts>;
     /// The earliest `run_at` among queued jobs, so an idle worker knows how long to sleep.

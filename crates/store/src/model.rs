@@ -191,6 +191,11 @@ pub struct Job {
     pub last_error: Option<String>,
     pub run_at: DateTime<Utc>,
     pub lease_until: Option<DateTime<Utc>>,
+    /// The token of the current lease: a new random value on every claim, `None` whenever the
+    /// job is not running. The outcome methods ([`crate::Store::complete_job`] and friends) only
+    /// act while the job still carries the claim they are given, so a worker whose lease expired
+    /// and was reclaimed by another cannot overwrite the newer run's outcome.
+    pub claim_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -487,7 +487,7 @@ async fn answer_then_give_up(
     assert_eq!(job.kind, app::jobs::POST_ANSWER);
     app::jobs::on_give_up(&app.state, &job, "simulated outage").await;
     app.store()
-        .bury_job(job.id, "simulated outage")
+        .bury_job(&job, "simulated outage")
         .await
         .unwrap();
     id
