@@ -132,8 +132,12 @@ CREATE TABLE conversations (
     updated_at      TIMESTAMPTZ NOT NULL DEFAULT now(),
     UNIQUE (seller_id, category, meli_ref)
 );
+-- The inbox lists newest first with id as tie-breaker (ORDER BY last_inbound_at DESC, id DESC),
+-- unfiltered, by store, or by store and status: one index per shape, each read in order.
 CREATE INDEX conversations_inbox_idx ON conversations (last_inbound_at DESC, id DESC);
-CREATE INDEX conversations_seller_inbox_idx ON conversations (seller_id, last_inbound_at DESC);
+CREATE INDEX conversations_seller_inbox_idx ON conversations (seller_id, last_inbound_at DESC, id DESC);
+CREATE INDEX conversations_seller_status_inbox_idx
+    ON conversations (seller_id, status, last_inbound_at DESC, id DESC);
 
 CREATE TABLE messages (
     id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
