@@ -419,4 +419,37 @@ mod tests {
         assert_eq!(s.job_counts().await.unwrap().queued, 1);
         discard_test_store(s).await;
     }
+
+    /// Each claim probe walks its partial index in order: no Sort over the due backlog.
+    #[tokio::test]
+    async fn the_claim_reads_its_indexes_in_order() {
+        let Some(url) = pg_url_or_skip() else { return };
+        let s = fresh_test_store(&url).await;
+        sqlx::query(
+            "INSERT INTO jobs (kind, payload, state, run_at, lease_until)
+             SELECT 'k', '{}', (ARRAY['queued', 'done', 'running'])[g % 3 + 1],
+                 now() - g * interval '1 second', now() + interval '1 minute'
+             FROM generate_series(1, 30000) g",
+        )
+        .execute(&s.pool)
+        .await
+        .unwrap();
+        sqlx::query("ANALYZE jobs").execute(&s.pool).await.unwrap();
+        let t0 = Utc::now();
+        let plan: Vec<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN (COSTS OFF) {CLAIM_SQL}"
+        )))
+        .bind(t0)
+        .bind(t0 + chrono::Duration::seconds(120))
+        .bind("claim")
+        .fetch_all(&s.pool)
+        .await
+        .unwrap();
+        let plan = plan.join("\n");
+        println!("{plan}");
+        assert!(!plan.contains("Sort"), "{plan}");
+        assert!(plan.contains("Index Scan using jobs_lease_idx"), "{plan}");
+        assert!(plan.contains("Index Scan using jobs_claim_idx"), "{plan}");
+        discard_test_store(s).await;
+    }
 }

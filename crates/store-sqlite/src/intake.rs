@@ -326,3 +326,45 @@ pub(crate) async fn next_job_due(s: &SqliteStore) -> StoreResult<Option<DateTime
             .map_err(db_err)?;
     due.as_deref().map(crate::codec::parse_ts).transpose()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    /// Each claim probe walks its partial index in order: no temp b-tree sorting the backlog.
+    #[tokio::test]
+    async fn the_claim_reads_its_indexes_in_order() {
+        let s = SqliteStore::open_in_memory().await.unwrap();
+        sqlx::query(
+            "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < 5000)
+             INSERT INTO jobs (kind, payload, state, run_at, created_at, updated_at)
+             SELECT 'k', '{}', CASE WHEN x % 2 = 0 THEN 'done' ELSE 'queued' END,
+                 printf('2024-05-01T%02d:00:00.000000Z', x % 24), 'x', 'x' FROM g",
+        )
+        .execute(&s.writer)
+        .await
+        .unwrap();
+        sqlx::query("ANALYZE").execute(&s.writer).await.unwrap();
+        let plan = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "EXPLAIN QUERY PLAN {CLAIM_SQL}"
+        )))
+        .bind("2024-05-01T12:00:00.000000Z")
+        .bind("2024-05-01T12:02:00.000000Z")
+        .bind("claim")
+        .bind("2024-05-01T12:00:00.000000Z")
+        .fetch_all(&s.writer)
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| get::<String>(row, "detail"))
+        .collect::<StoreResult<Vec<_>>>()
+        .unwrap()
+        .join("\n");
+        println!("{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        assert!(plan.contains("jobs_lease_idx"), "{plan}");
+        assert!(plan.contains("jobs_claim_idx"), "{plan}");
+    }
+}
