@@ -177,6 +177,17 @@ impl TestApp {
         );
     }
 
+    /// The store's tokens as sealed in the database (the test key is `[7; 32]`).
+    pub async fn sealed_tokens(&self, seller_id: i64) -> store::SealedTokens {
+        let conn = self
+            .store()
+            .connection(domain::SellerId(seller_id))
+            .await
+            .unwrap()
+            .expect("a connected store");
+        conn.tokens.expect("the store has tokens")
+    }
+
     /// The inbox entries (summaries) of one question.
     pub async fn conversations_for(&self, question_id: i64) -> Vec<Value> {
         let list = self.get_json("/api/conversations?limit=500").await;

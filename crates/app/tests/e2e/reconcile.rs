@@ -9,14 +9,7 @@ async fn questions_asked_before_connecting_are_swept_into_the_inbox() {
     let app = TestApp::spawn().await;
     let sealer = app::crypto::Sealer::new(&[7u8; 32]);
     for seller in app.sim.sellers() {
-        let sealed = app
-            .store()
-            .connection(domain::SellerId(seller.id))
-            .await
-            .unwrap()
-            .unwrap()
-            .tokens
-            .unwrap();
+        let sealed = app.sealed_tokens(seller.id).await;
         let token = sealer.open(&sealed.access).unwrap();
         let on_meli: Value = app
             .http

@@ -209,27 +209,13 @@ async fn answers_are_checked_before_anything_is_queued() {
 async fn an_expired_access_token_is_refreshed_and_the_new_pair_persisted() {
     let app = TestApp::spawn().await;
     let seller = app.seller("MLA");
-    let before = app
-        .store()
-        .connection(domain::SellerId(seller.id))
-        .await
-        .unwrap()
-        .unwrap()
-        .tokens
-        .unwrap();
+    let before = app.sealed_tokens(seller.id).await;
     app.sim.expire_access_tokens().await;
     let (qid, _) = app.ask("MLA", "¿Hacen factura A?").await;
     app.wait_for_notifications(1).await;
     app.drain().await;
     app.conversation_for(qid).await;
-    let after = app
-        .store()
-        .connection(domain::SellerId(seller.id))
-        .await
-        .unwrap()
-        .unwrap()
-        .tokens
-        .unwrap();
+    let after = app.sealed_tokens(seller.id).await;
     assert_ne!(
         before.refresh, after.refresh,
         "rotated refresh token persisted"
@@ -241,14 +227,7 @@ async fn a_store_whose_refresh_token_is_refused_needs_reauthorization_and_loses_
     let app = TestApp::spawn().await;
     let seller = app.seller("MLA");
     // Spend our refresh token behind our back (as a second installation would): ours is now stale.
-    let sealed = app
-        .store()
-        .connection(domain::SellerId(seller.id))
-        .await
-        .unwrap()
-        .unwrap()
-        .tokens
-        .unwrap();
+    let sealed = app.sealed_tokens(seller.id).await;
     let refresh = app::crypto::Sealer::new(&[7u8; 32])
         .open(&sealed.refresh)
         .unwrap();
