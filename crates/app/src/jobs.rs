@@ -106,6 +106,20 @@ pub fn fetch_question_job(
 }
 
 pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
+    if let Some(seller) = job
+        .payload
+        .get("seller_id")
+        .and_then(serde_json::Value::as_i64)
+        .map(SellerId)
+        && let Some(wait) = state.throttle.remaining(seller)
+    {
+        return Err(JobError::Wait {
+            reason: format!(
+                "store {seller} is paused after Mercado Libre answered 429 (too many requests)"
+            ),
+            after: chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(10)),
+        });
+    }
     match job.kind.as_str() {
         FETCH_QUESTION => fetch_question(state, payload(job)?).await,
         POST_ANSWER => post_answer(state, payload(job)?).await,
@@ -165,13 +179,18 @@ where
     Fut: Future<Output = Result<T, MeliError>>,
 {
     let token = state.tokens.access_token(seller).await?;
-    match call(token.clone()).await {
+    let result = match call(token.clone()).await {
         Err(e) if e.is_unauthorized() => {
             let fresh = state.tokens.after_unauthorized(seller, &token).await?;
-            Ok(call(fresh).await?)
+            call(fresh).await
         }
-        other => Ok(other?),
+        other => other,
+    };
+    if let Err(MeliError::RateLimited { retry_after, .. }) = &result {
+        tracing::warn!(seller.id = %seller, "Mercado Libre answered 429; pausing this store's jobs");
+        state.throttle.pause(seller, *retry_after);
     }
+    Ok(result?)
 }
 
 async fn fetch_question(state: &AppState, p: FetchQuestion) -> Result<(), JobError> {

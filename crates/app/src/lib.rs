@@ -32,6 +32,7 @@ pub mod reconcile;
 pub mod scripted_connect;
 pub mod service;
 pub mod state;
+pub mod throttle;
 pub mod tokens;
 pub mod web;
 pub mod worker;

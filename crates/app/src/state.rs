@@ -16,6 +16,8 @@ pub struct AppState {
     pub tokens: TokenManager,
     /// Poked when a job is enqueued, so an in-process worker starts at once instead of polling.
     pub jobs_waiting: Arc<Notify>,
+    /// Stores paused after Mercado Libre answered 429.
+    pub throttle: Arc<crate::throttle::Throttle>,
     /// Login attempts per account, in this process.
     pub login_limiter: Arc<crate::auth::LoginLimiter>,
 }
@@ -31,6 +33,7 @@ impl AppState {
             tokens,
             jobs_waiting: Arc::new(Notify::new()),
             login_limiter: Arc::new(crate::auth::login_limiter()),
+            throttle: Arc::new(crate::throttle::Throttle::default()),
         }
     }
 }

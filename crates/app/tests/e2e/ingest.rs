@@ -191,3 +191,38 @@ async fn a_disconnected_store_stops_ingesting_keeps_its_history_and_can_reconnec
         .unwrap();
     assert_eq!(conn.health, store::ConnectionHealth::Connected);
 }
+
+#[tokio::test]
+async fn a_429_pauses_that_store_and_loses_no_work() {
+    let app = TestApp::spawn().await;
+    app.sim
+        .set_faults(meli_sim::Faults {
+            rate_limit_429: 1.0,
+            retry_after: Some(std::time::Duration::from_secs(30)),
+            ..Default::default()
+        })
+        .await;
+    app.ask("MLA", "¿Tienen stock?").await;
+    app.ask("MLA", "¿Hacen factura?").await;
+    app.wait_for_notifications(2).await;
+    let outcomes = app.drain().await;
+    let retrying = outcomes
+        .iter()
+        .filter(|o| matches!(o, app::worker::StepOutcome::Retrying { .. }))
+        .count();
+    let waiting = outcomes
+        .iter()
+        .filter(|o| matches!(o, app::worker::StepOutcome::Waiting { .. }))
+        .count();
+    assert_eq!(
+        (retrying, waiting),
+        (1, 1),
+        "the first job meets the 429, the second waits without calling: {outcomes:?}"
+    );
+    let counts = app.store().job_counts().await.unwrap();
+    assert_eq!(
+        (counts.queued, counts.dead),
+        (2, 0),
+        "both wait for the pause to end"
+    );
+}
