@@ -1,9 +1,8 @@
 //! How values are written to and read back from SQLite, and how its errors become
-//! [`StoreError`]s. Everything that knows about the text encodings lives here.
+//! [`store::StoreError`]s. Everything that knows about the text encodings lives here.
 
 use chrono::{DateTime, Utc};
 use sqlx::Row;
-use sqlx::error::ErrorKind;
 use sqlx::sqlite::SqliteRow;
 use store::{StoreError, StoreResult};
 
@@ -54,40 +53,8 @@ where
 /// written by something we don't understand, which is corruption, not a backend failure.
 pub(crate) fn word<T>(row: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
     let s: String = get(row, col)?;
-    parse(&s).ok_or_else(|| StoreError::Corrupt(format!("unknown {col} {s:?}")))
+    store::support::parse_word(col, &s, parse)
 }
 
-pub(crate) fn db_err(e: sqlx::Error) -> StoreError {
-    match &e {
-        sqlx::Error::Database(d) => match d.kind() {
-            ErrorKind::UniqueViolation => StoreError::Conflict(d.message().to_string()),
-            ErrorKind::ForeignKeyViolation => {
-                StoreError::NotFound(format!("referenced row missing: {}", d.message()))
-            }
-            _ => StoreError::Backend(e.to_string()),
-        },
-        sqlx::Error::RowNotFound => StoreError::NotFound("row".to_string()),
-        sqlx::Error::ColumnDecode { .. }
-        | sqlx::Error::Decode(_)
-        | sqlx::Error::ColumnNotFound(_)
-        | sqlx::Error::TypeNotFound { .. } => StoreError::Corrupt(e.to_string()),
-        _ => StoreError::Backend(e.to_string()),
-    }
-}
-
-/// Like [`db_err`], but names the business conflict instead of echoing the constraint text.
-pub(crate) fn conflict_as(code: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
-    move |e| match db_err(e) {
-        StoreError::Conflict(_) => StoreError::Conflict(code.to_string()),
-        other => other,
-    }
-}
-
-/// `NotFound` unless the statement touched a row.
-pub(crate) fn expect_row(affected: u64, what: impl FnOnce() -> String) -> StoreResult<()> {
-    if affected == 0 {
-        Err(StoreError::NotFound(what()))
-    } else {
-        Ok(())
-    }
-}
+pub(crate) use store::sqlx_errors::{conflict_as, db_err};
+pub(crate) use store::support::expect_row;

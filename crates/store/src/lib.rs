@@ -15,6 +15,8 @@
 
 pub mod conformance;
 pub mod model;
+#[cfg(feature = "sqlx")]
+pub mod sqlx_errors;
 pub mod support;
 
 pub use model::*;

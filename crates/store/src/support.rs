@@ -1,5 +1,6 @@
 //! Small rules both backends must apply identically, kept here so they cannot drift apart.
 
+use crate::{StoreError, StoreResult};
 use domain::MessageId;
 
 /// The form an e-mail is compared in. Both backends store it in a unique column instead of
@@ -27,4 +28,19 @@ pub fn with_message_id(payload: serde_json::Value, id: MessageId) -> serde_json:
 /// The `limit` of a conversation listing: 100 by default, never negative.
 pub fn conversation_limit(limit: Option<i64>) -> i64 {
     limit.unwrap_or(100).max(0)
+}
+
+/// Reads one of our enum words back; an unknown word means the data was written by something we
+/// don't understand, which is corruption, not a backend failure.
+pub fn parse_word<T>(col: &str, s: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
+    parse(s).ok_or_else(|| StoreError::Corrupt(format!("unknown {col} {s:?}")))
+}
+
+/// `NotFound` unless the statement touched a row.
+pub fn expect_row(affected: u64, what: impl FnOnce() -> String) -> StoreResult<()> {
+    if affected == 0 {
+        Err(StoreError::NotFound(what()))
+    } else {
+        Ok(())
+    }
 }
