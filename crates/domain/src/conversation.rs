@@ -2,7 +2,7 @@
 //! id of its thread (question id, pack/order id, claim id), so re-fetching the same thing upserts
 //! instead of duplicating.
 
-use crate::ids::{ConversationId, ItemId, MeliUserId, MessageId, PersonId, SellerId};
+use crate::ids::{OrgId, ConversationId, ItemId, MeliUserId, MessageId, PersonId, SellerId};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -78,6 +78,7 @@ impl ConversationStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Conversation {
     pub id: ConversationId,
+    pub org_id: OrgId,
     pub seller_id: SellerId,
     pub category: Category,
     /// The Mercado Libre id of the thread: question id for pre-sale.

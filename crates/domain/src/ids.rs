@@ -55,6 +55,38 @@ int_id!(
     JobId
 );
 
+/// An organization: the tenant every store, person and conversation belongs to. A uuid, so ids
+/// reveal nothing about how many organizations exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct OrgId(pub uuid::Uuid);
+
+impl OrgId {
+    /// A new time-ordered id.
+    pub fn new() -> Self {
+        OrgId(uuid::Uuid::now_v7())
+    }
+}
+
+impl Default for OrgId {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for OrgId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for OrgId {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        s.trim().parse().map(OrgId)
+    }
+}
+
 /// A listing id such as `MLA599260060`; its first three letters name the site.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]

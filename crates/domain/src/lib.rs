@@ -7,13 +7,16 @@
 //! - [`conversation`]: the conversation/message model, the three categories and their states.
 //! - [`rules`]: the marketplace rules every outgoing text passes (one answer per question, length
 //!   limits). The same check serves humans and bots.
-//! - [`person`]: agents and their roles.
+//! - [`lifecycle`]: how a conversation's state evolves across fetches (lock ratchet, waiting
+//!   time, question status, reopening after a failed answer), as pure decisions.
+//! - [`person`]: organizations, their people and roles.
 //!
 //! Nothing here knows about HTTP or SQL: the `store` crate persists these types and the `app`
 //! crate moves them between Mercado Libre and people.
 
 pub mod conversation;
 pub mod ids;
+pub mod lifecycle;
 pub mod money;
 pub mod person;
 pub mod rules;

@@ -81,6 +81,7 @@ mod tests {
     fn question() -> Conversation {
         Conversation {
             id: ConversationId(1),
+            org_id: OrgId::new(),
             seller_id: SellerId(1),
             category: Category::PreSaleQuestion,
             meli_ref: "1".into(),

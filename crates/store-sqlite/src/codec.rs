@@ -1,10 +1,14 @@
-//! How values are written to and read back from SQLite, and how its errors become
-//! [`store::StoreError`]s. Everything that knows about the text encodings lives here.
+//! How neutral values are bound to SQLite and read back, and how its errors become
+//! [`store::StoreError`]s. Everything that knows about SQLite's text encodings lives here.
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Column, Row as _, Sqlite, TypeInfo, ValueRef};
+use std::sync::Arc;
+use store::sql::{Args, Cell, Row, Value};
 use store::{StoreError, StoreResult};
+
+pub(crate) use store::sqlx_errors::db_err;
 
 /// Fixed width (always six fractional digits, always `Z`) so that comparing the strings in SQL
 /// compares the instants.
@@ -12,49 +16,61 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-pub(crate) fn now() -> String {
-    ts(Utc::now())
+pub(crate) fn query(sql: &str, args: Args) -> sqlx::query::Query<'static, Sqlite, SqliteArguments> {
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
+    for value in args {
+        q = match value {
+            Value::Int(v) => q.bind(v),
+            Value::Text(v) => q.bind(v),
+            Value::Bytes(v) => q.bind(v),
+            Value::Bool(v) => q.bind(v),
+            Value::Time(v) => q.bind(v.map(ts)),
+            // The exact decimal text: `Decimal`'s Display keeps its scale (12345678.90 stays .90).
+            Value::Decimal(v) => q.bind(v.map(|d| d.to_string())),
+            Value::Json(v) => q.bind(v.map(|j| j.to_string())),
+            Value::Uuid(v) => q.bind(v.map(|u| u.hyphenated().to_string())),
+        };
+    }
+    q
 }
 
-pub(crate) fn parse_ts(s: &str) -> StoreResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError::Corrupt(format!("bad timestamp {s:?}: {e}")))
+/// Reads rows by each value's own storage class (SQLite types values, not columns).
+pub(crate) fn rows(rows: &[SqliteRow]) -> StoreResult<Vec<Row>> {
+    let Some(first) = rows.first() else {
+        return Ok(Vec::new());
+    };
+    let columns: Arc<[String]> = first
+        .columns()
+        .iter()
+        .map(|c| c.name().to_string())
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let cells = (0..columns.len())
+                .map(|i| cell(row, i))
+                .collect::<StoreResult<Vec<_>>>()?;
+            Ok(Row::new(columns.clone(), cells))
+        })
+        .collect()
 }
 
-pub(crate) fn time(row: &SqliteRow, col: &str) -> StoreResult<DateTime<Utc>> {
-    let s: String = row.try_get(col).map_err(db_err)?;
-    parse_ts(&s)
+fn cell(row: &SqliteRow, i: usize) -> StoreResult<Cell> {
+    let raw = row.try_get_raw(i).map_err(db_err)?;
+    if raw.is_null() {
+        return Ok(Cell::Null);
+    }
+    let kind = raw.type_info().name().to_string();
+    Ok(match kind.as_str() {
+        "INTEGER" | "BOOLEAN" => Cell::Int(row.try_get_unchecked(i).map_err(db_err)?),
+        "REAL" => Cell::Float(row.try_get_unchecked(i).map_err(db_err)?),
+        "BLOB" => Cell::Bytes(row.try_get_unchecked(i).map_err(db_err)?),
+        "TEXT" | "DATETIME" | "DATE" | "TIME" | "NUMERIC" => {
+            Cell::Text(row.try_get_unchecked(i).map_err(db_err)?)
+        }
+        other => {
+            return Err(StoreError::Corrupt(format!(
+                "column {i}: unexpected SQLite type {other}"
+            )));
+        }
+    })
 }
-
-pub(crate) fn opt_time(row: &SqliteRow, col: &str) -> StoreResult<Option<DateTime<Utc>>> {
-    let s: Option<String> = row.try_get(col).map_err(db_err)?;
-    s.as_deref().map(parse_ts).transpose()
-}
-
-pub(crate) fn json(row: &SqliteRow, col: &str) -> StoreResult<serde_json::Value> {
-    let s: String = row.try_get(col).map_err(db_err)?;
-    serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(format!("bad JSON in {col}: {e}")))
-}
-
-pub(crate) fn to_json(v: &serde_json::Value) -> String {
-    // Serialising a `Value` cannot fail (its map keys are always strings).
-    v.to_string()
-}
-
-pub(crate) fn get<'r, T>(row: &'r SqliteRow, col: &str) -> StoreResult<T>
-where
-    T: sqlx::Decode<'r, sqlx::Sqlite> + sqlx::Type<sqlx::Sqlite>,
-{
-    row.try_get(col).map_err(db_err)
-}
-
-/// Reads a text column holding one of our enum words; an unknown word means the data was
-/// written by something we don't understand, which is corruption, not a backend failure.
-pub(crate) fn word<T>(row: &SqliteRow, col: &str, parse: fn(&str) -> Option<T>) -> StoreResult<T> {
-    let s: String = get(row, col)?;
-    store::support::parse_word(col, &s, parse)
-}
-
-pub(crate) use store::sqlx_errors::{conflict_as, db_err};
-pub(crate) use store::support::expect_row;

@@ -2,36 +2,29 @@
 //!
 //! Tour:
 //! - [`SqliteStore`]: opens (or creates) the database file, runs the migrations in
-//!   `migrations/`, and implements [`store::Store`].
+//!   `migrations/`, and provides the [`store::sql::Driver`] every storage trait is implemented
+//!   over (the statements themselves live once, in `store::sql`, shared with PostgreSQL).
 //! - Concurrency model: one **writer** connection and a small pool of read-only **reader**
 //!   connections. SQLite allows one writer at a time; funnelling every write through a single
 //!   connection turns what would be `SQLITE_BUSY` failures under worker + server load into an
 //!   orderly queue inside the pool, while WAL lets readers run alongside the writer. Write
 //!   transactions start with `BEGIN IMMEDIATE` so even another process (a second `mostrador`
 //!   binary on the same file) waits on the busy timeout instead of failing mid-transaction.
-//! - Encodings (see `migrations/0001_init.sql`): timestamps as fixed-width UTC RFC 3339 text with
-//!   microseconds (string order is time order, so SQL comparisons just work), money as exact
-//!   decimal text, JSON as text.
-//! - Modules: [`codec`] (encodings, row decoding, error mapping), then one module per area:
-//!   `people`, `connections`, `intake` (notifications and jobs), `context` (listings, contacts),
-//!   `conversations`.
+//! - Encodings (see `migrations/0001_init.sql`) live in [`codec`]: timestamps as fixed-width UTC
+//!   RFC 3339 text with microseconds (string order is time order, so SQL comparisons just work),
+//!   money as exact decimal text, JSON as text, uuids as hyphenated text.
+//! - The claim statement ([`CLAIM_SQL`]) is the one statement written for SQLite alone.
 
 mod codec;
-mod connections;
-mod context;
-mod conversations;
-mod intake;
-mod people;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use domain::*;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
 use std::time::Duration;
-use store::*;
+use store::sql::{Args, Dialect, Driver, Exec, Row, Tx};
+use store::{StoreError, StoreResult};
 
 /// How long a connection waits for another process's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -39,6 +32,29 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const READERS: u32 = 4;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// The claim: two probes, each an ordered walk of one partial index that stops at its first row —
+/// an expired lease first (a crashed worker's job has waited longest), else the next due queued
+/// job. Neither sorts the due backlog. No row locks are needed: SQLite runs each write statement
+/// under its database-wide write lock, so picking and leasing a job is never interleaved with
+/// another claim.
+macro_rules! claim_sql {
+    () => {
+        "UPDATE jobs SET state = 'running', lease_until = $2,
+             attempts = attempts + 1, claim_id = $3, updated_at = $4
+         WHERE id = COALESCE(
+             (SELECT id FROM jobs WHERE state = 'running' AND lease_until < $1
+              ORDER BY lease_until, id LIMIT 1),
+             (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1
+              ORDER BY run_at, id LIMIT 1))"
+    };
+}
+pub const CLAIM_SQL: &str = claim_sql!();
+const CLAIM_RETURNING_JOB: &str = concat!(
+    claim_sql!(),
+    " RETURNING id, org_id, kind, payload, dedup_key, state, attempts, last_error, run_at,
+         lease_until, claim_id"
+);
 
 /// Mostrador's storage on a SQLite file (or in memory, for tests).
 #[derive(Debug, Clone)]
@@ -146,221 +162,125 @@ impl SqliteStore {
             .map_err(codec::db_err)
     }
 
-    /// A write transaction that holds the write lock from its first statement.
-    pub(crate) async fn begin(
-        &self,
-    ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        self.writer
-            .begin_with("BEGIN IMMEDIATE")
+    /// Runs any statement on the writer, for tests that inspect plans or seed raw rows.
+    pub async fn raw_rows(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
+        self.write(sql, args).await
+    }
+}
+
+/// A write transaction on the writer connection.
+pub struct SqliteTx(sqlx::Transaction<'static, sqlx::Sqlite>);
+
+#[async_trait]
+impl Exec for SqliteTx {
+    async fn fetch(&mut self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
+        let rows = codec::query(sql, args)
+            .fetch_all(&mut *self.0)
             .await
+            .map_err(codec::db_err)?;
+        codec::rows(&rows)
+    }
+
+    async fn execute(&mut self, sql: &str, args: Args) -> StoreResult<u64> {
+        codec::query(sql, args)
+            .execute(&mut *self.0)
+            .await
+            .map(|done| done.rows_affected())
             .map_err(codec::db_err)
     }
 }
 
 #[async_trait]
-impl Store for SqliteStore {
-    fn backend(&self) -> &'static str {
-        "sqlite"
+impl Tx for SqliteTx {
+    async fn commit(self) -> StoreResult<()> {
+        self.0.commit().await.map_err(codec::db_err)
+    }
+}
+
+#[async_trait]
+impl Driver for SqliteStore {
+    type Tx = SqliteTx;
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
     }
 
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.reader)
+    async fn read(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
+        let rows = codec::query(sql, args)
+            .fetch_all(&self.reader)
             .await
-            .map(|_| ())
+            .map_err(codec::db_err)?;
+        codec::rows(&rows)
+    }
+
+    async fn write(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
+        let rows = codec::query(sql, args)
+            .fetch_all(&self.writer)
+            .await
+            .map_err(codec::db_err)?;
+        codec::rows(&rows)
+    }
+
+    async fn write_count(&self, sql: &str, args: Args) -> StoreResult<u64> {
+        codec::query(sql, args)
+            .execute(&self.writer)
+            .await
+            .map(|done| done.rows_affected())
             .map_err(codec::db_err)
     }
 
-    async fn create_person(&self, new: NewPerson) -> StoreResult<Person> {
-        people::create_person(self, new).await
-    }
-    async fn person_by_email(&self, email: &str) -> StoreResult<Option<Person>> {
-        people::person_by_email(self, email).await
-    }
-    async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
-        people::person(self, id).await
-    }
-    async fn count_people(&self) -> StoreResult<i64> {
-        people::count_people(self).await
-    }
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        person: PersonId,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        people::create_session(self, token_hash, person, expires_at).await
-    }
-    async fn session_person(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<Person>> {
-        people::session_person(self, token_hash, now).await
-    }
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        people::delete_session(self, token_hash).await
+    async fn begin(&self) -> StoreResult<SqliteTx> {
+        self.writer
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map(SqliteTx)
+            .map_err(codec::db_err)
     }
 
-    async fn upsert_connection(&self, new: NewConnection) -> StoreResult<Connection> {
-        connections::upsert_connection(self, new).await
+    fn claim_sql(&self) -> &'static str {
+        CLAIM_RETURNING_JOB
     }
-    async fn connection(&self, seller: SellerId) -> StoreResult<Option<Connection>> {
-        connections::connection(self, seller).await
-    }
-    async fn connections(&self) -> StoreResult<Vec<Connection>> {
-        connections::connections(self).await
-    }
-    async fn save_tokens(&self, seller: SellerId, tokens: &SealedTokens) -> StoreResult<()> {
-        connections::save_tokens(self, seller, tokens).await
-    }
-    async fn set_connection_health(
-        &self,
-        seller: SellerId,
-        health: ConnectionHealth,
-        detail: Option<&str>,
-    ) -> StoreResult<()> {
-        connections::set_connection_health(self, seller, health, detail).await
-    }
-    async fn try_lock_refresh(
-        &self,
-        seller: SellerId,
-        holder: &str,
-        until: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        connections::try_lock_refresh(self, seller, holder, until, now).await
-    }
-    async fn unlock_refresh(&self, seller: SellerId, holder: &str) -> StoreResult<()> {
-        connections::unlock_refresh(self, seller, holder).await
-    }
+}
 
-    async fn put_oauth_state(&self, state: &OAuthState) -> StoreResult<()> {
-        connections::put_oauth_state(self, state).await
-    }
-    async fn take_oauth_state(
-        &self,
-        state: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<OAuthState>> {
-        connections::take_oauth_state(self, state, now).await
-    }
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-    async fn record_notification(
-        &self,
-        n: NewNotification,
-        job: Option<NewJob>,
-    ) -> StoreResult<RecordOutcome> {
-        intake::record_notification(self, n, job).await
-    }
-    async fn recent_notifications(&self, limit: i64) -> StoreResult<Vec<NotificationRecord>> {
-        intake::recent_notifications(self, limit).await
-    }
+    use super::*;
+    use store::args;
 
-    async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {
-        intake::enqueue(self, job).await
-    }
-    async fn claim_job(
-        &self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-    ) -> StoreResult<Option<Job>> {
-        intake::claim_job(self, now, lease_until).await
-    }
-    async fn complete_job(&self, job: &Job) -> StoreResult<()> {
-        intake::finish_job(self, job, JobState::Done, None).await
-    }
-    async fn retry_job(&self, job: &Job, error: &str, run_at: DateTime<Utc>) -> StoreResult<()> {
-        intake::requeue_job(self, job, error, run_at, false).await
-    }
-    async fn postpone_job(
-        &self,
-        job: &Job,
-        reason: &str,
-        run_at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        intake::requeue_job(self, job, reason, run_at, true).await
-    }
-    async fn bury_job(&self, job: &Job, error: &str) -> StoreResult<()> {
-        intake::finish_job(self, job, JobState::Dead, Some(error)).await
-    }
-    async fn job(&self, id: JobId) -> StoreResult<Option<Job>> {
-        intake::job(self, id).await
-    }
-    async fn job_counts(&self) -> StoreResult<JobCounts> {
-        intake::job_counts(self).await
-    }
-    async fn next_job_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        intake::next_job_due(self).await
-    }
-
-    async fn upsert_listing(&self, listing: &Listing) -> StoreResult<()> {
-        context::upsert_listing(self, listing).await
-    }
-    async fn listing(&self, id: &ItemId) -> StoreResult<Option<Listing>> {
-        context::listing(self, id).await
-    }
-    async fn upsert_contact(&self, contact: &Contact) -> StoreResult<()> {
-        context::upsert_contact(self, contact).await
-    }
-    async fn contact(&self, seller: SellerId, user: MeliUserId) -> StoreResult<Option<Contact>> {
-        context::contact(self, seller, user).await
-    }
-
-    async fn upsert_conversation(&self, c: UpsertConversation) -> StoreResult<Conversation> {
-        conversations::upsert_conversation(self, c).await
-    }
-    async fn add_message(&self, m: NewMessage) -> StoreResult<(Message, bool)> {
-        conversations::add_message(self, m).await
-    }
-    async fn conversations(
-        &self,
-        filter: &ConversationFilter,
-    ) -> StoreResult<Vec<ConversationSummary>> {
-        conversations::conversations(self, filter).await
-    }
-    async fn conversation(&self, id: ConversationId) -> StoreResult<Option<Conversation>> {
-        conversations::conversation(self, id).await
-    }
-    async fn conversation_by_ref(
-        &self,
-        seller: SellerId,
-        category: Category,
-        meli_ref: &str,
-    ) -> StoreResult<Option<Conversation>> {
-        conversations::conversation_by_ref(self, seller, category, meli_ref).await
-    }
-    async fn messages(&self, conversation: ConversationId) -> StoreResult<Vec<Message>> {
-        conversations::messages(self, conversation).await
-    }
-    async fn message(&self, id: MessageId) -> StoreResult<Option<Message>> {
-        conversations::message(self, id).await
-    }
-    async fn queue_locked_reply(
-        &self,
-        conversation: ConversationId,
-        message: NewMessage,
-        job: NewJob,
-    ) -> StoreResult<(Message, JobId)> {
-        conversations::queue_locked_reply(self, conversation, message, job).await
-    }
-    async fn mark_message_sent(&self, id: MessageId, sent_at: DateTime<Utc>) -> StoreResult<()> {
-        conversations::mark_message_sent(self, id, sent_at).await
-    }
-    async fn mark_message_failed(
-        &self,
-        id: MessageId,
-        error: &str,
-        unlock_reply: bool,
-    ) -> StoreResult<()> {
-        conversations::mark_message_failed(self, id, error, unlock_reply).await
-    }
-    async fn set_conversation_status(
-        &self,
-        id: ConversationId,
-        status: ConversationStatus,
-        meli_status: Option<&str>,
-    ) -> StoreResult<()> {
-        conversations::set_conversation_status(self, id, status, meli_status).await
+    /// Each claim probe walks its partial index in order: no temp b-tree sorting the backlog.
+    #[tokio::test]
+    async fn the_claim_reads_its_indexes_in_order() {
+        let s = SqliteStore::open_in_memory().await.unwrap();
+        s.write_count(
+            "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < 5000)
+             INSERT INTO jobs (kind, payload, state, run_at, created_at, updated_at)
+             SELECT 'k', '{}', CASE WHEN x % 2 = 0 THEN 'done' ELSE 'queued' END,
+                 printf('2024-05-01T%02d:00:00.000000Z', x % 24), 'x', 'x' FROM g",
+            args![],
+        )
+        .await
+        .unwrap();
+        s.write_count("ANALYZE", args![]).await.unwrap();
+        let t0 = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let plan = s
+            .raw_rows(
+                &format!("EXPLAIN QUERY PLAN {CLAIM_SQL}"),
+                args![t0, t0 + chrono::Duration::minutes(2), "claim", t0],
+            )
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| row.text("detail"))
+            .collect::<StoreResult<Vec<_>>>()
+            .unwrap()
+            .join("\n");
+        println!("{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        assert!(plan.contains("jobs_lease_idx"), "{plan}");
+        assert!(plan.contains("jobs_claim_idx"), "{plan}");
     }
 }

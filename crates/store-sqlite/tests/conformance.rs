@@ -4,7 +4,7 @@
 // Test code: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use store::Store;
+use store::{Health, IntakeStore};
 use store_sqlite::SqliteStore;
 
 store::conformance_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
@@ -50,6 +50,7 @@ mod file_backed {
         let enqueue = |s: SqliteStore, tag: &'static str| async move {
             for i in 0..50 {
                 let job = store::NewJob {
+                    org_id: None,
                     kind: tag.to_string(),
                     payload: serde_json::json!({ "i": i }),
                     dedup_key: None,

@@ -13,6 +13,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use store::*;
 use store_sqlite::SqliteStore;
+
+const ORG: OrgId = OrgId(uuid::Uuid::from_u128(1));
 use tokio::sync::Barrier;
 
 fn t0() -> DateTime<Utc> {
@@ -31,6 +33,7 @@ async fn two_stores() -> (tempfile::TempDir, SqliteStore, SqliteStore) {
 
 fn connection(seller: i64) -> NewConnection {
     NewConnection {
+        org_id: ORG,
         seller_id: SellerId(seller),
         site_id: "MLB".to_string(),
         nickname: format!("LOJA{seller}"),
@@ -45,6 +48,7 @@ fn connection(seller: i64) -> NewConnection {
 
 fn question(seller: i64, meli_ref: &str) -> UpsertConversation {
     UpsertConversation {
+        org_id: ORG,
         seller_id: SellerId(seller),
         category: Category::PreSaleQuestion,
         meli_ref: meli_ref.to_string(),
@@ -71,6 +75,7 @@ fn reply(conversation: ConversationId, tag: &str) -> (NewMessage, NewJob) {
         sent_at: None,
     };
     let job = NewJob {
+        org_id: None,
         kind: "meli.post_answer".to_string(),
         payload: serde_json::json!({}),
         dedup_key: Some(format!("answer:{conversation}:{tag}")),
@@ -86,6 +91,7 @@ async fn two_stores_claiming_until_empty_never_share_a_job() {
     let (_dir, a, b) = two_stores().await;
     for i in 0..JOBS {
         let job = NewJob {
+            org_id: None,
             kind: "k".to_string(),
             payload: serde_json::json!({ "i": i }),
             dedup_key: Some(format!("d{i}")),
@@ -171,7 +177,7 @@ async fn two_stores_racing_to_answer_one_question_get_one_winner() {
             let (message, job) = reply(conv.id, tag);
             tokio::spawn(async move {
                 start.wait().await;
-                store.queue_locked_reply(conv.id, message, job).await
+                store.queue_locked_reply(ORG, conv.id, message, job).await
             })
         };
         let (ta, tb) = (answer(&a, "a"), answer(&b, "b"));

@@ -23,8 +23,30 @@ fn at(secs: i64) -> DateTime<Utc> {
     t0() + Duration::seconds(secs)
 }
 
-fn new_person(email: &str) -> NewPerson {
+/// The organization the single-organization cases work in (stores, conversations, jobs and
+/// notifications need no organization row; people do, see [`org_row`]).
+fn org() -> OrgId {
+    OrgId(uuid::Uuid::from_u128(0x0A))
+}
+
+/// Another organization, for the isolation cases.
+fn other_org() -> OrgId {
+    OrgId(uuid::Uuid::from_u128(0x0B))
+}
+
+/// The organization row people of the single-organization cases belong to (people must belong
+/// to one that exists), created on first use.
+async fn people_org(store: &dyn Store) -> OrgId {
+    match store.org_by_name("Conformance").await.unwrap() {
+        Some(found) => found.id,
+        None => store.create_org("Conformance").await.unwrap().id,
+    }
+}
+
+fn new_person(org: OrgId, email: &str) -> NewPerson {
     NewPerson {
+        org_id: org,
+        language: None,
         email: email.to_string(),
         name: "Ana".to_string(),
         role: Role::Agent,
@@ -42,6 +64,7 @@ fn tokens(tag: &str, expires: DateTime<Utc>) -> SealedTokens {
 
 fn new_connection(seller: i64, nickname: &str) -> NewConnection {
     NewConnection {
+        org_id: org(),
         seller_id: SellerId(seller),
         site_id: "MLB".to_string(),
         nickname: nickname.to_string(),
@@ -52,6 +75,7 @@ fn new_connection(seller: i64, nickname: &str) -> NewConnection {
 
 fn job(kind: &str, dedup: Option<&str>, run_at: DateTime<Utc>) -> NewJob {
     NewJob {
+        org_id: Some(org()),
         kind: kind.to_string(),
         payload: json!({ "kind": kind, "big": BIG_ID }),
         dedup_key: dedup.map(str::to_string),
@@ -61,6 +85,7 @@ fn job(kind: &str, dedup: Option<&str>, run_at: DateTime<Utc>) -> NewJob {
 
 fn notification(dedup: &str) -> NewNotification {
     NewNotification {
+        org_id: Some(org()),
         dedup_key: dedup.to_string(),
         topic: "questions".to_string(),
         resource: "/questions/123".to_string(),
@@ -75,6 +100,7 @@ fn notification(dedup: &str) -> NewNotification {
 
 fn upsert(seller: i64, meli_ref: &str, last_inbound: DateTime<Utc>) -> UpsertConversation {
     UpsertConversation {
+        org_id: org(),
         seller_id: SellerId(seller),
         category: Category::PreSaleQuestion,
         meli_ref: meli_ref.to_string(),
@@ -145,7 +171,7 @@ pub async fn ping_and_backend_name(store: &dyn Store) {
 pub async fn people_email_is_unique_case_insensitively(store: &dyn Store) {
     assert_eq!(store.count_people().await.unwrap(), 0);
     let ana = store
-        .create_person(new_person("Ana.Ñandú@Example.com"))
+        .create_person(new_person(people_org(store).await, "Ana.Ñandú@Example.com"))
         .await
         .unwrap();
     assert_eq!(
@@ -155,7 +181,7 @@ pub async fn people_email_is_unique_case_insensitively(store: &dyn Store) {
     assert_eq!(ana.role, Role::Agent);
 
     let again = store
-        .create_person(new_person("ana.ñANDÚ@example.COM"))
+        .create_person(new_person(people_org(store).await, "ana.ñANDÚ@example.COM"))
         .await;
     assert!(
         is_conflict(&again),
@@ -184,7 +210,7 @@ pub async fn people_email_is_unique_case_insensitively(store: &dyn Store) {
             .is_none()
     );
 
-    let mut admin = new_person("bob@example.com");
+    let mut admin = new_person(people_org(store).await, "bob@example.com");
     admin.role = Role::Admin;
     let bob = store.create_person(admin).await.unwrap();
     assert_ne!(bob.id, ana.id);
@@ -194,7 +220,7 @@ pub async fn people_email_is_unique_case_insensitively(store: &dyn Store) {
 
 pub async fn sessions_expire_and_can_be_deleted(store: &dyn Store) {
     let ana = store
-        .create_person(new_person("ana@example.com"))
+        .create_person(new_person(people_org(store).await, "ana@example.com"))
         .await
         .unwrap();
     store
@@ -399,10 +425,11 @@ pub async fn refresh_lock_concurrent_takers_get_one_winner(store: &dyn Store) {
 
 pub async fn oauth_state_is_single_use_and_expires(store: &dyn Store) {
     let ana = store
-        .create_person(new_person("ana@example.com"))
+        .create_person(new_person(people_org(store).await, "ana@example.com"))
         .await
         .unwrap();
     let state = OAuthState {
+        org_id: ana.org_id,
         state: "st-1".to_string(),
         pkce_verifier: "verifier".to_string(),
         site_id: "MLA".to_string(),
@@ -479,7 +506,7 @@ pub async fn notification_dedup_counts_deliveries_and_enqueues_once(store: &dyn 
         "duplicates never enqueue"
     );
 
-    let recent = store.recent_notifications(10).await.unwrap();
+    let recent = store.recent_notifications(org(), 10).await.unwrap();
     assert_eq!(recent.len(), 1);
     let n = &recent[0];
     assert_eq!(n.id, notification_id);
@@ -589,7 +616,7 @@ pub async fn notification_for_a_queued_jobs_key_still_enqueues_nothing(store: &d
             dead: 0
         }
     );
-    assert_eq!(store.recent_notifications(10).await.unwrap().len(), 3);
+    assert_eq!(store.recent_notifications(org(), 10).await.unwrap().len(), 3);
 }
 
 pub async fn ignored_notifications_are_kept_newest_first(store: &dyn Store) {
@@ -607,13 +634,13 @@ pub async fn ignored_notifications_are_kept_newest_first(store: &dyn Store) {
     newer.received_at = at(5);
     store.record_notification(newer, None).await.unwrap();
 
-    let recent = store.recent_notifications(10).await.unwrap();
+    let recent = store.recent_notifications(org(), 10).await.unwrap();
     let keys: Vec<&str> = recent.iter().map(|n| n.dedup_key.as_str()).collect();
     assert_eq!(keys, ["n-new", "n-old"]);
     assert_eq!(recent[1].state, NotificationState::Ignored);
     assert_eq!(recent[1].ignore_reason.as_deref(), Some("unknown_seller"));
     assert_eq!(recent[1].application_id, None);
-    assert_eq!(store.recent_notifications(1).await.unwrap().len(), 1);
+    assert_eq!(store.recent_notifications(org(), 1).await.unwrap().len(), 1);
     assert_eq!(store.job_counts().await.unwrap(), JobCounts::default());
 }
 
@@ -1549,12 +1576,13 @@ pub async fn queue_locked_reply_locks_once(store: &dyn Store) {
         .await
         .unwrap();
     let ana = store
-        .create_person(new_person("ana@example.com"))
+        .create_person(new_person(people_org(store).await, "ana@example.com"))
         .await
         .unwrap();
     let mut reply = answer(conv.id, "answer:q-1", at(1));
     reply.author_person_id = Some(ana.id);
     let outbox = NewJob {
+        org_id: Some(org()),
         kind: "meli.post_answer".to_string(),
         payload: json!({ "question_id": BIG_ID }),
         dedup_key: Some("answer:q-1".to_string()),
@@ -1562,7 +1590,7 @@ pub async fn queue_locked_reply_locks_once(store: &dyn Store) {
     };
 
     let (message, job_id) = store
-        .queue_locked_reply(conv.id, reply.clone(), outbox.clone())
+        .queue_locked_reply(org(), conv.id, reply.clone(), outbox.clone())
         .await
         .unwrap();
     assert_eq!(message.delivery, DeliveryStatus::Pending);
@@ -1589,7 +1617,7 @@ pub async fn queue_locked_reply_locks_once(store: &dyn Store) {
     let mut second = answer(conv.id, "answer:q-1:b", at(2));
     second.text = "second try".to_string();
     let again = store
-        .queue_locked_reply(
+        .queue_locked_reply(org(), 
             conv.id,
             second,
             NewJob {
@@ -1607,7 +1635,7 @@ pub async fn queue_locked_reply_locks_once(store: &dyn Store) {
     assert_eq!(store.job_counts().await.unwrap().queued, 1);
 
     let missing = store
-        .queue_locked_reply(ConversationId(conv.id.0 + 1000), reply, outbox)
+        .queue_locked_reply(org(), ConversationId(conv.id.0 + 1000), reply, outbox)
         .await;
     assert!(is_not_found(&missing), "unknown conversation: {missing:?}");
 }
@@ -1618,10 +1646,11 @@ pub async fn concurrent_locked_replies_have_one_winner(store: &dyn Store) {
         .await
         .unwrap();
     let attempts = futures_util::future::join_all((0..6).map(|i| {
-        store.queue_locked_reply(
+        store.queue_locked_reply(org(), 
             conv.id,
             answer(conv.id, &format!("answer:{i}"), at(1)),
             NewJob {
+                org_id: Some(org()),
                 kind: "meli.post_answer".to_string(),
                 payload: json!({}),
                 dedup_key: Some(format!("answer:{i}")),
@@ -1642,13 +1671,14 @@ pub async fn mark_sent_and_failed_with_unlock(store: &dyn Store) {
         .await
         .unwrap();
     let outbox = |key: &str| NewJob {
+        org_id: Some(org()),
         kind: "meli.post_answer".to_string(),
         payload: json!({}),
         dedup_key: Some(key.to_string()),
         run_at: at(1),
     };
     let (m1, _) = store
-        .queue_locked_reply(conv.id, answer(conv.id, "answer:1", at(1)), outbox("a1"))
+        .queue_locked_reply(org(), conv.id, answer(conv.id, "answer:1", at(1)), outbox("a1"))
         .await
         .unwrap();
 
@@ -1687,7 +1717,7 @@ pub async fn mark_sent_and_failed_with_unlock(store: &dyn Store) {
     );
 
     let (m2, _) = store
-        .queue_locked_reply(conv.id, answer(conv.id, "answer:2", at(2)), outbox("a2"))
+        .queue_locked_reply(org(), conv.id, answer(conv.id, "answer:2", at(2)), outbox("a2"))
         .await
         .unwrap();
     store.mark_message_sent(m2.id, at(3)).await.unwrap();
@@ -1767,7 +1797,7 @@ pub async fn summaries_join_context_filter_and_order(store: &dyn Store) {
         .unwrap();
 
     let all = store
-        .conversations(&ConversationFilter::default())
+        .org_conversations(org(), &ConversationFilter::default())
         .await
         .unwrap();
     let order: Vec<ConversationId> = all.iter().map(|s| s.conversation.id).collect();
@@ -1811,7 +1841,7 @@ pub async fn summaries_join_context_filter_and_order(store: &dyn Store) {
         ..Default::default()
     };
     assert_eq!(
-        ids(store.conversations(&by_seller).await.unwrap()),
+        ids(store.org_conversations(org(), &by_seller).await.unwrap()),
         [newer.id, older.id]
     );
     let by_category = ConversationFilter {
@@ -1819,7 +1849,7 @@ pub async fn summaries_join_context_filter_and_order(store: &dyn Store) {
         ..Default::default()
     };
     assert_eq!(
-        ids(store.conversations(&by_category).await.unwrap()),
+        ids(store.org_conversations(org(), &by_category).await.unwrap()),
         [bare.id]
     );
     let by_status = ConversationFilter {
@@ -1827,7 +1857,7 @@ pub async fn summaries_join_context_filter_and_order(store: &dyn Store) {
         ..Default::default()
     };
     assert_eq!(
-        ids(store.conversations(&by_status).await.unwrap()),
+        ids(store.org_conversations(org(), &by_status).await.unwrap()),
         [newer.id, older.id]
     );
     let limited = ConversationFilter {
@@ -1835,7 +1865,7 @@ pub async fn summaries_join_context_filter_and_order(store: &dyn Store) {
         ..Default::default()
     };
     assert_eq!(
-        ids(store.conversations(&limited).await.unwrap()),
+        ids(store.org_conversations(org(), &limited).await.unwrap()),
         [newer.id]
     );
     let nothing = ConversationFilter {
@@ -1843,7 +1873,7 @@ pub async fn summaries_join_context_filter_and_order(store: &dyn Store) {
         category: Some(Category::PreSaleQuestion),
         ..Default::default()
     };
-    assert!(store.conversations(&nothing).await.unwrap().is_empty());
+    assert!(store.org_conversations(org(), &nothing).await.unwrap().is_empty());
 }
 
 pub async fn summaries_default_limit_is_100(store: &dyn Store) {
@@ -1854,7 +1884,7 @@ pub async fn summaries_default_limit_is_100(store: &dyn Store) {
             .unwrap();
     }
     let page = store
-        .conversations(&ConversationFilter::default())
+        .org_conversations(org(), &ConversationFilter::default())
         .await
         .unwrap();
     assert_eq!(page.len(), 100);

@@ -1,9 +1,17 @@
 //! # store — the storage trait Mostrador runs on
 //!
 //! Tour:
-//! - [`Store`]: every read and write the app needs, as one async trait object (`Arc<dyn Store>`).
+//! - Storage traits by concern: [`PeopleStore`] (organizations, people, sessions),
+//!   [`ConnectionStore`] (connected stores, tokens, OAuth round trips), [`IntakeStore`]
+//!   (notifications and the job queue), [`CatalogStore`] (cached listings and contacts),
+//!   [`ConversationStore`]. [`Store`] is all of them, as one trait object (`Arc<dyn Store>`).
 //!   Writes that must happen together (a notification and its job; a reply, its lock and its
 //!   outbox job) are single methods, so each backend does them in one transaction.
+//! - Organizations: methods a person's request reaches take the person's [`OrgId`] and see
+//!   nothing outside it (`org_*`, `queue_locked_reply`, `recent_notifications`); the unscoped
+//!   ones serve workers, whose ids come from Mercado Libre or from our own jobs.
+//! - [`sql`]: every statement, written once for both backends over a small [`sql::Driver`];
+//!   the blanket impls there implement all the traits for any driver.
 //! - [`model`]: the rows that are storage concerns rather than domain ones (jobs, notifications,
 //!   connections with sealed tokens, sessions, OAuth states).
 //! - [`conformance`]: the behaviour every backend must show; `store-sqlite` and `store-postgres`
@@ -15,6 +23,7 @@
 
 pub mod conformance;
 pub mod model;
+pub mod sql;
 #[cfg(feature = "sqlx")]
 pub mod sqlx_errors;
 pub mod support;
@@ -39,29 +48,59 @@ pub enum StoreError {
     #[error("database error: {0}")]
     Backend(String),
     /// The job's lease expired and another worker took it; this worker's outcome is discarded.
-    /// Returned by [`Store::complete_job`], [`Store::retry_job`], [`Store::postpone_job`] and
-    /// [`Store::bury_job`] when the job is no longer running under the caller's claim.
+    /// Returned by [`IntakeStore::complete_job`], [`IntakeStore::retry_job`],
+    /// [`IntakeStore::postpone_job`] and
+    /// [`IntakeStore::bury_job`] when the job is no longer running under the caller's claim.
     #[error("lease lost: {0}")]
     LeaseLost(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Everything the app needs from storage, as one trait object.
+pub trait Store:
+    Health + PeopleStore + ConnectionStore + IntakeStore + CatalogStore + ConversationStore
+{
+}
+
+impl<T> Store for T where
+    T: Health + PeopleStore + ConnectionStore + IntakeStore + CatalogStore + ConversationStore
+{
+}
+
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Health: Send + Sync + 'static {
     /// `sqlite` or `postgres`, for logs and health output.
     fn backend(&self) -> &'static str;
 
     /// Cheap round trip used by `/healthz`.
     async fn ping(&self) -> StoreResult<()>;
+}
 
-    // ---- people and sessions ----
+/// Organizations, their people, and login sessions.
+#[async_trait]
+pub trait PeopleStore: Send + Sync + 'static {
+    /// `Conflict("org_name_taken")` when an organization already has the name (case-insensitive).
+    async fn create_org(&self, name: &str) -> StoreResult<Organization>;
+    async fn org(&self, id: OrgId) -> StoreResult<Option<Organization>>;
+    /// By name, case-insensitively.
+    async fn org_by_name(&self, name: &str) -> StoreResult<Option<Organization>>;
     /// Fails with `Conflict("email_taken")` when the e-mail (case-insensitive, Unicode-aware,
-    /// see [`support::email_key`]) is taken.
+    /// see [`support::email_key`]) is taken, in any organization: e-mail is the login.
+    /// `NotFound` when the organization does not exist.
     async fn create_person(&self, new: NewPerson) -> StoreResult<Person>;
     async fn person_by_email(&self, email: &str) -> StoreResult<Option<Person>>;
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>>;
+    /// The organization's people, by name.
+    async fn org_people(&self, org: OrgId) -> StoreResult<Vec<Person>>;
     async fn count_people(&self) -> StoreResult<i64>;
+    /// `None` follows the browser again. `NotFound` outside the organization.
+    async fn set_person_language(
+        &self,
+        org: OrgId,
+        person: PersonId,
+        language: Option<&str>,
+    ) -> StoreResult<()>;
     /// Sessions are stored by the SHA-256 of their token, never the token itself.
     async fn create_session(
         &self,
@@ -76,12 +115,22 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<Person>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+}
 
-    // ---- connected Mercado Libre stores ----
-    /// Inserts or updates by seller id; tokens replace the old ones and health becomes `connected`.
+/// Connected Mercado Libre stores, their tokens and the OAuth round trips that connect them.
+#[async_trait]
+pub trait ConnectionStore: Send + Sync + 'static {
+    /// Inserts or updates by seller id; tokens replace the old ones and health becomes
+    /// `connected`. A store belongs to one organization for good: connecting it from another
+    /// fails with `Conflict("store_in_other_org")`.
     async fn upsert_connection(&self, new: NewConnection) -> StoreResult<Connection>;
+    /// Unscoped, for workers.
     async fn connection(&self, seller: SellerId) -> StoreResult<Option<Connection>>;
+    /// Every store of every organization, for workers and the reconciler.
     async fn connections(&self) -> StoreResult<Vec<Connection>>;
+    async fn org_connections(&self, org: OrgId) -> StoreResult<Vec<Connection>>;
+    async fn org_connection(&self, org: OrgId, seller: SellerId)
+    -> StoreResult<Option<Connection>>;
     /// Replaces the token pair (after a refresh). `NotFound` if the store is unknown.
     async fn save_tokens(&self, seller: SellerId, tokens: &SealedTokens) -> StoreResult<()>;
     /// `Disconnected` also deletes the tokens (SPEC §1: disconnecting deletes them); the other
@@ -92,6 +141,9 @@ pub trait Store: Send + Sync + 'static {
         health: ConnectionHealth,
         detail: Option<&str>,
     ) -> StoreResult<()>;
+    /// A person disconnecting a store of their organization: ingestion stops and the tokens are
+    /// deleted. `NotFound` when the store is not the organization's.
+    async fn disconnect(&self, org: OrgId, seller: SellerId) -> StoreResult<()>;
     /// Takes the per-store refresh lock if free or expired at `now`; true when taken by `holder`.
     /// Refresh tokens are single-use, so only the holder may spend one. The current holder may
     /// take it again (extending it). `NotFound` if the store is unknown.
@@ -103,8 +155,6 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
     async fn unlock_refresh(&self, seller: SellerId, holder: &str) -> StoreResult<()>;
-
-    // ---- OAuth round trips ----
     /// `Conflict` if the state string is already stored.
     async fn put_oauth_state(&self, state: &OAuthState) -> StoreResult<()>;
     /// Returns and deletes the state, if it exists and has not expired at `now`. Single use.
@@ -113,19 +163,25 @@ pub trait Store: Send + Sync + 'static {
         state: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<OAuthState>>;
+}
 
-    // ---- notification intake ----
+/// Notification intake and the durable job queue.
+#[async_trait]
+pub trait IntakeStore: Send + Sync + 'static {
     /// Stores the notification and (if given) enqueues its job, in one transaction. A notification
-    /// whose dedup key was already recorded only counts the extra delivery.
+    /// whose dedup key was already recorded only counts the extra delivery. When a queued job
+    /// already has the job's dedup key, the notification is tied to that job instead.
     async fn record_notification(
         &self,
         n: NewNotification,
         job: Option<NewJob>,
     ) -> StoreResult<RecordOutcome>;
-    /// Newest first.
-    async fn recent_notifications(&self, limit: i64) -> StoreResult<Vec<NotificationRecord>>;
-
-    // ---- job queue ----
+    /// The organization's notifications, newest first; each one's state follows its job.
+    async fn recent_notifications(
+        &self,
+        org: OrgId,
+        limit: i64,
+    ) -> StoreResult<Vec<NotificationRecord>>;
     /// `None` when a queued job already has the same dedup key. A running one does not count: it
     /// may already have read the data this job is meant to see, so the new job is enqueued.
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>>;
@@ -139,47 +195,68 @@ pub trait Store: Send + Sync + 'static {
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<Job>>;
     /// Marks a claimed job done. Like the other outcome methods below, it acts only while the
-    /// job is still `running` under `job.claim_id` (the claim [`Store::claim_job`] returned):
-    /// `LeaseLost` when the lease expired and another claim took the job, or the job already
-    /// left `running`; `NotFound` for an unknown id.
+    /// job is still `running` under `job.claim_id` (the claim [`IntakeStore::claim_job`]
+    /// returned): `LeaseLost` when the lease expired and another claim took the job, or the job
+    /// already left `running`; `NotFound` for an unknown id.
     async fn complete_job(&self, job: &Job) -> StoreResult<()>;
     /// Back to the queue for another attempt at `run_at` (lease checked as for
-    /// [`Store::complete_job`]). When another *queued* job already has this job's dedup key, that
-    /// one will do the same work: this job is marked done instead, with `last_error` "merged into
-    /// job N", atomically ([`Store::postpone_job`] does the same).
+    /// [`IntakeStore::complete_job`]). When another *queued* job already has this job's dedup
+    /// key, that one will do the same work: this job is marked done instead, with `last_error`
+    /// "merged into job N", atomically ([`IntakeStore::postpone_job`] does the same).
     async fn retry_job(&self, job: &Job, error: &str, run_at: DateTime<Utc>) -> StoreResult<()>;
     /// Back to the queue without counting this attempt: the job is blocked on something only a
     /// person can fix (e.g. a store awaiting re-authorization), so waiting must never exhaust its
-    /// attempts. Sets `last_error` to `reason`. Lease checked as for [`Store::complete_job`].
+    /// attempts. Sets `last_error` to `reason`. Lease checked as for
+    /// [`IntakeStore::complete_job`].
     async fn postpone_job(&self, job: &Job, reason: &str, run_at: DateTime<Utc>)
     -> StoreResult<()>;
     /// Dead letter: kept with its reason, never run again. Lease checked as for
-    /// [`Store::complete_job`].
+    /// [`IntakeStore::complete_job`].
     async fn bury_job(&self, job: &Job, error: &str) -> StoreResult<()>;
     async fn job(&self, id: JobId) -> StoreResult<Option<Job>>;
+    /// The whole queue (workers, benchmarks).
     async fn job_counts(&self) -> StoreResult<JobCounts>;
+    /// The organization's jobs only.
+    async fn org_job_counts(&self, org: OrgId) -> StoreResult<JobCounts>;
+    /// The organization's jobs, newest first.
+    async fn org_jobs(&self, org: OrgId, limit: i64) -> StoreResult<Vec<Job>>;
     /// The earliest `run_at` among queued jobs, so an idle worker knows how long to sleep.
     async fn next_job_due(&self) -> StoreResult<Option<DateTime<Utc>>>;
+}
 
-    // ---- cached Mercado Libre context ----
+/// Cached Mercado Libre context: listings and the buyers known to each store.
+#[async_trait]
+pub trait CatalogStore: Send + Sync + 'static {
     async fn upsert_listing(&self, listing: &Listing) -> StoreResult<()>;
     async fn listing(&self, id: &ItemId) -> StoreResult<Option<Listing>>;
     /// A `None` nickname keeps the one already known.
     async fn upsert_contact(&self, contact: &Contact) -> StoreResult<()>;
     async fn contact(&self, seller: SellerId, user: MeliUserId) -> StoreResult<Option<Contact>>;
+}
 
-    // ---- conversations ----
-    /// Inserts or updates by (seller, category, meli_ref). `reply_locked` only ever goes from
-    /// false to true here; `last_inbound_at` keeps the later value; a `None` item or
-    /// `meli_status` keeps the known one; `status` takes the new value.
+/// Conversations and their messages.
+#[async_trait]
+pub trait ConversationStore: Send + Sync + 'static {
+    /// Inserts or updates by (seller, category, meli_ref), merging the sighting into what is
+    /// known by [`domain::lifecycle::merge_sighting`] (the lock only ratchets up, the waiting time
+    /// only moves forward, known facts survive a sighting that lacks them).
     async fn upsert_conversation(&self, c: UpsertConversation) -> StoreResult<Conversation>;
     /// Adds a message unless the conversation already has one with the same `meli_ref`; returns
     /// the stored message and whether it was inserted now.
     async fn add_message(&self, m: NewMessage) -> StoreResult<(Message, bool)>;
-    async fn conversations(
+    /// The organization's inbox, newest first.
+    async fn org_conversations(
         &self,
+        org: OrgId,
         filter: &ConversationFilter,
     ) -> StoreResult<Vec<ConversationSummary>>;
+    /// `None` when it does not exist or belongs to another organization.
+    async fn org_conversation(
+        &self,
+        org: OrgId,
+        id: ConversationId,
+    ) -> StoreResult<Option<Conversation>>;
+    /// Unscoped, for workers.
     async fn conversation(&self, id: ConversationId) -> StoreResult<Option<Conversation>>;
     async fn conversation_by_ref(
         &self,
@@ -194,12 +271,13 @@ pub trait Store: Send + Sync + 'static {
     /// already locked), stores the outgoing message as pending, and enqueues its outbox job. The
     /// job's payload gets `"message_id"` set to the new message's id. The message is stored
     /// under `conversation` (its own `conversation_id` is not consulted). Errors: `NotFound` for
-    /// an unknown conversation; `Conflict("already_answered")` when locked;
+    /// a conversation unknown to `org`; `Conflict("already_answered")` when locked;
     /// `Conflict("duplicate_message")` / `Conflict("duplicate_job")` when the message's
     /// `meli_ref` is taken or a queued or running job has the job's dedup key (an earlier reply
     /// still in flight) — each rolls the whole call back.
     async fn queue_locked_reply(
         &self,
+        org: OrgId,
         conversation: ConversationId,
         message: NewMessage,
         job: NewJob,

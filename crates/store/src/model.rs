@@ -6,10 +6,12 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone)]
 pub struct NewPerson {
+    pub org_id: OrgId,
     pub email: String,
     pub name: String,
     pub role: Role,
     pub password_hash: String,
+    pub language: Option<String>,
 }
 
 /// Health of a store's link to Mercado Libre.
@@ -48,6 +50,7 @@ pub struct SealedTokens {
 
 #[derive(Debug, Clone)]
 pub struct NewConnection {
+    pub org_id: OrgId,
     pub seller_id: SellerId,
     pub site_id: String,
     pub nickname: String,
@@ -58,6 +61,7 @@ pub struct NewConnection {
 /// A connected Mercado Libre store.
 #[derive(Debug, Clone)]
 pub struct Connection {
+    pub org_id: OrgId,
     pub seller_id: SellerId,
     pub site_id: String,
     pub nickname: String,
@@ -74,6 +78,8 @@ pub struct Connection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthState {
     pub state: String,
+    /// The organization the store will join: the one of the person who started the round trip.
+    pub org_id: OrgId,
     pub pkce_verifier: String,
     pub site_id: String,
     pub created_by: Option<PersonId>,
@@ -83,8 +89,14 @@ pub struct OAuthState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationState {
-    /// A job was enqueued for it.
+    /// Its job waits in the queue.
     Queued,
+    /// A worker is on its job now.
+    Processing,
+    /// Its job finished.
+    Processed,
+    /// Its job was given up (dead letter); the job's last error says why.
+    Failed,
     /// Recorded and deliberately not processed (unknown seller/application, topic we don't handle).
     Ignored,
 }
@@ -93,19 +105,42 @@ impl NotificationState {
     pub fn as_str(self) -> &'static str {
         match self {
             NotificationState::Queued => "queued",
+            NotificationState::Processing => "processing",
+            NotificationState::Processed => "processed",
+            NotificationState::Failed => "failed",
             NotificationState::Ignored => "ignored",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Queued, Self::Ignored]
-            .into_iter()
-            .find(|h| h.as_str() == s)
+        [
+            Self::Queued,
+            Self::Processing,
+            Self::Processed,
+            Self::Failed,
+            Self::Ignored,
+        ]
+        .into_iter()
+        .find(|h| h.as_str() == s)
+    }
+
+    /// A notification's state follows its job: stored as `queued` or `ignored` at intake, then
+    /// read through the job's state, so it never needs a second write on the hot path.
+    pub fn following(stored: NotificationState, job: Option<JobState>) -> NotificationState {
+        match (stored, job) {
+            (NotificationState::Ignored, _) => NotificationState::Ignored,
+            (_, Some(JobState::Running)) => NotificationState::Processing,
+            (_, Some(JobState::Done)) => NotificationState::Processed,
+            (_, Some(JobState::Dead)) => NotificationState::Failed,
+            (stored, _) => stored,
+        }
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct NewNotification {
+    /// The organization of the seller it names; `None` for unknown sellers.
+    pub org_id: Option<OrgId>,
     /// `_id` when Mercado Libre sent one, else topic+resource+user+sent.
     pub dedup_key: String,
     pub topic: String,
@@ -132,6 +167,9 @@ pub enum RecordOutcome {
 #[derive(Debug, Clone)]
 pub struct NotificationRecord {
     pub id: i64,
+    pub org_id: Option<OrgId>,
+    /// The job that processes it (its own, or a queued twin that does the same work).
+    pub job_id: Option<JobId>,
     pub dedup_key: String,
     pub topic: String,
     pub resource: String,
@@ -146,6 +184,9 @@ pub struct NotificationRecord {
 
 #[derive(Debug, Clone)]
 pub struct NewJob {
+    /// The organization the work is for (admins see their organization's jobs); `None` for
+    /// work that spans organizations, such as the missed-feeds sweep.
+    pub org_id: Option<OrgId>,
     /// Stable job-kind name, e.g. `meli.fetch_question`, `meli.post_answer`.
     pub kind: String,
     pub payload: serde_json::Value,
@@ -182,6 +223,7 @@ impl JobState {
 #[derive(Debug, Clone)]
 pub struct Job {
     pub id: JobId,
+    pub org_id: Option<OrgId>,
     pub kind: String,
     pub payload: serde_json::Value,
     pub dedup_key: Option<String>,
@@ -208,6 +250,7 @@ pub struct JobCounts {
 
 #[derive(Debug, Clone)]
 pub struct UpsertConversation {
+    pub org_id: OrgId,
     pub seller_id: SellerId,
     pub category: Category,
     pub meli_ref: String,

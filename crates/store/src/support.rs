@@ -9,6 +9,12 @@ pub fn email_key(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The form an organization's name is compared in (names are unique, ignoring case and the
+/// spaces around them).
+pub fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
 /// The outbox job's payload with `"message_id"` set, as `queue_locked_reply` promises. A payload
 /// that is not an object (the app always sends one) is kept under `"payload"` rather than lost.
 pub fn with_message_id(payload: serde_json::Value, id: MessageId) -> serde_json::Value {

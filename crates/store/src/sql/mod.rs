@@ -1,0 +1,114 @@
+//! # The SQL both backends run, written once
+//!
+//! Every statement of Mostrador's storage lives in this module's children, as text both SQLite
+//! and PostgreSQL accept (`$1` placeholders, `ON CONFLICT`, `RETURNING`, explicit timestamps).
+//! A backend only provides a [`Driver`]: how to bind a [`Value`], how to read a row back into
+//! [`Cell`]s, how to open a write transaction, and the few fragments where the dialects truly
+//! differ ([`Dialect`]: the job claim, `FOR UPDATE`). Every storage trait is then implemented
+//! once, for every driver, by the blanket impls in the children.
+//!
+//! Values cross the boundary in a neutral form so that the encodings stay the backend's business:
+//! SQLite keeps timestamps as fixed-width text and money as decimal text, PostgreSQL uses
+//! TIMESTAMPTZ and NUMERIC; both read back into the same [`Cell`] getters.
+
+mod cell;
+pub(crate) mod catalog;
+pub(crate) mod connections;
+pub(crate) mod conversations;
+pub(crate) mod intake;
+pub(crate) mod people;
+
+pub use cell::{Cell, Row, Value};
+
+use crate::StoreResult;
+use async_trait::async_trait;
+
+/// The arguments of one statement, in `$1, $2, …` order.
+pub type Args = Vec<Value>;
+
+/// Builds [`Args`] from anything convertible to a [`Value`].
+#[macro_export]
+macro_rules! args {
+    ($($value:expr),* $(,)?) => { vec![$($crate::sql::Value::from($value)),*] };
+}
+pub use args;
+
+/// Which SQL dialect a driver speaks, for the fragments that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// Row locks for read-then-write transactions. SQLite's write transactions already hold the
+    /// database-wide write lock from their first statement (`BEGIN IMMEDIATE`).
+    pub fn for_update(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+}
+
+/// Runs statements: a pooled connection or an open transaction.
+#[async_trait]
+pub trait Exec: Send {
+    async fn fetch(&mut self, sql: &str, args: Args) -> StoreResult<Vec<Row>>;
+    /// Rows affected.
+    async fn execute(&mut self, sql: &str, args: Args) -> StoreResult<u64>;
+
+    async fn fetch_optional(&mut self, sql: &str, args: Args) -> StoreResult<Option<Row>> {
+        Ok(self.fetch(sql, args).await?.into_iter().next())
+    }
+}
+
+/// A write transaction. Dropping it without [`Tx::commit`] rolls it back.
+#[async_trait]
+pub trait Tx: Exec {
+    async fn commit(self) -> StoreResult<()>;
+}
+
+/// What a backend provides; everything else is shared.
+#[async_trait]
+pub trait Driver: Send + Sync + 'static {
+    type Tx: Tx;
+
+    fn dialect(&self) -> Dialect;
+
+    /// A read outside any transaction (SQLite sends it to its read-only pool).
+    async fn read(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>>;
+
+    /// One write statement in its own implicit transaction; returns its rows (`RETURNING`).
+    async fn write(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>>;
+
+    /// One write statement; returns the rows it affected.
+    async fn write_count(&self, sql: &str, args: Args) -> StoreResult<u64>;
+
+    /// A write transaction (on SQLite it takes the write lock at once).
+    async fn begin(&self) -> StoreResult<Self::Tx>;
+
+    /// The job-claim statement (see [`intake`]), the one place the dialects' locking differs. It
+    /// takes `$1` now, `$2` lease end, `$3` claim id, `$4` updated-at, and returns the job's
+    /// columns unqualified.
+    fn claim_sql(&self) -> &'static str;
+
+    async fn read_optional(&self, sql: &str, args: Args) -> StoreResult<Option<Row>> {
+        Ok(self.read(sql, args).await?.into_iter().next())
+    }
+
+    async fn write_one(&self, sql: &str, args: Args) -> StoreResult<Row> {
+        self.write(sql, args)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| crate::StoreError::Backend("the statement returned no row".into()))
+    }
+}
