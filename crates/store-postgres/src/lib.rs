@@ -2,7 +2,8 @@
 //!
 //! Tour:
 //! - [`PgStore`]: a connection pool plus the migrations in `migrations/` (run on connect), and
-//!   the [`store::Store`] implementation. Any number of `serve` and `worker` processes may share
+//!   the [`store::sql::Driver`] every storage trait is implemented over (the statements
+//!   themselves live once, in `store::sql`, shared with SQLite). Any number of `serve` and `worker` processes may share
 //!   one database: everything that must not happen twice is decided by a single statement or
 //!   transaction in PostgreSQL itself.
 //! - Job claims use `FOR UPDATE SKIP LOCKED`, so concurrent workers never wait on (or receive)
@@ -13,32 +14,57 @@
 //! - [`PgStore::connect_with_schema`] confines a store to one schema (created on demand, set as
 //!   `search_path` on every pooled connection, with its own `_sqlx_migrations`), which is how
 //!   tests get an isolated database each; [`test_support`] wraps that for test suites.
-//! - Modules: `codec` (row decoding, error mapping), then one module per area: `people`,
-//!   `connections`, `intake` (notifications and jobs), `context` (listings, contacts),
-//!   `conversations`.
+//! - [`codec`] binds neutral values with their native types and reads rows back; the claim
+//!   ([`CLAIM_SQL`]) is the one statement written for PostgreSQL alone.
 
 mod codec;
-mod connections;
-mod context;
-mod conversations;
-mod intake;
-mod people;
 pub mod test_support;
 
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
-use domain::*;
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
-use store::*;
+use store::sql::{Args, Dialect, Driver, Exec, Row, Tx};
+use store::{StoreError, StoreResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// Connections per process. Requests and workers hold one only for a statement or a short
 /// transaction (never across a Mercado Libre call), so a few go a long way.
 const MAX_CONNECTIONS: u32 = 10;
+
+/// The claim: two probes, each an ordered walk of one partial index that stops at its first
+/// unlocked row — an expired lease first (a crashed worker's job has waited longest), else the
+/// next due queued job, which is not even looked at when the first probe found one. Neither
+/// sorts the due backlog, and `SKIP LOCKED` lets any number of workers claim at once without
+/// waiting on (or receiving) each other's job. (`FOR UPDATE` is not allowed in a `UNION`
+/// branch, hence the CTEs.)
+macro_rules! claim_sql {
+    () => {
+        "WITH expired AS (
+             SELECT id FROM jobs WHERE state = 'running' AND lease_until < $1
+             ORDER BY lease_until, id
+             LIMIT 1
+             FOR UPDATE SKIP LOCKED),
+         queued AS (
+             SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1
+                 AND NOT EXISTS (SELECT 1 FROM expired)
+             ORDER BY run_at, id
+             LIMIT 1
+             FOR UPDATE SKIP LOCKED),
+         next AS (SELECT id FROM expired UNION ALL SELECT id FROM queued)
+         UPDATE jobs SET state = 'running', lease_until = $2, attempts = jobs.attempts + 1,
+             claim_id = $3, updated_at = $4
+         FROM next WHERE jobs.id = next.id"
+    };
+}
+pub const CLAIM_SQL: &str = claim_sql!();
+const CLAIM_RETURNING_JOB: &str = concat!(
+    claim_sql!(),
+    " RETURNING jobs.id, jobs.org_id, jobs.kind, jobs.payload, jobs.dedup_key, jobs.state,
+         jobs.attempts, jobs.last_error, jobs.run_at, jobs.lease_until, jobs.claim_id"
+);
 
 /// Mostrador's storage on PostgreSQL.
 #[derive(Debug, Clone)]
@@ -126,210 +152,71 @@ fn check_schema_name(schema: &str) -> Result<(), StoreError> {
     }
 }
 
+/// A transaction on one pooled connection.
+pub struct PgTx(sqlx::Transaction<'static, sqlx::Postgres>);
+
 #[async_trait]
-impl Store for PgStore {
-    fn backend(&self) -> &'static str {
-        "postgres"
+impl Exec for PgTx {
+    async fn fetch(&mut self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
+        let rows = codec::query(sql, args)
+            .fetch_all(&mut *self.0)
+            .await
+            .map_err(codec::db_err)?;
+        codec::rows(&rows)
     }
 
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1")
+    async fn execute(&mut self, sql: &str, args: Args) -> StoreResult<u64> {
+        codec::query(sql, args)
+            .execute(&mut *self.0)
+            .await
+            .map(|done| done.rows_affected())
+            .map_err(codec::db_err)
+    }
+}
+
+#[async_trait]
+impl Tx for PgTx {
+    async fn commit(self) -> StoreResult<()> {
+        self.0.commit().await.map_err(codec::db_err)
+    }
+}
+
+#[async_trait]
+impl Driver for PgStore {
+    type Tx = PgTx;
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    async fn read(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
+        let rows = codec::query(sql, args)
+            .fetch_all(&self.pool)
+            .await
+            .map_err(codec::db_err)?;
+        codec::rows(&rows)
+    }
+
+    async fn write(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
+        self.read(sql, args).await
+    }
+
+    async fn write_count(&self, sql: &str, args: Args) -> StoreResult<u64> {
+        codec::query(sql, args)
             .execute(&self.pool)
             .await
-            .map(|_| ())
+            .map(|done| done.rows_affected())
             .map_err(codec::db_err)
     }
 
-    async fn create_person(&self, new: NewPerson) -> StoreResult<Person> {
-        people::create_person(self, new).await
-    }
-    async fn person_by_email(&self, email: &str) -> StoreResult<Option<Person>> {
-        people::person_by_email(self, email).await
-    }
-    async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
-        people::person(self, id).await
-    }
-    async fn count_people(&self) -> StoreResult<i64> {
-        people::count_people(self).await
-    }
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        person: PersonId,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        people::create_session(self, token_hash, person, expires_at).await
-    }
-    async fn session_person(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<Person>> {
-        people::session_person(self, token_hash, now).await
-    }
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        people::delete_session(self, token_hash).await
+    async fn begin(&self) -> StoreResult<PgTx> {
+        self.pool.begin().await.map(PgTx).map_err(codec::db_err)
     }
 
-    async fn upsert_connection(&self, new: NewConnection) -> StoreResult<Connection> {
-        connections::upsert_connection(self, new).await
-    }
-    async fn connection(&self, seller: SellerId) -> StoreResult<Option<Connection>> {
-        connections::connection(self, seller).await
-    }
-    async fn connections(&self) -> StoreResult<Vec<Connection>> {
-        connections::connections(self).await
-    }
-    async fn save_tokens(&self, seller: SellerId, tokens: &SealedTokens) -> StoreResult<()> {
-        connections::save_tokens(self, seller, tokens).await
-    }
-    async fn set_connection_health(
-        &self,
-        seller: SellerId,
-        health: ConnectionHealth,
-        detail: Option<&str>,
-    ) -> StoreResult<()> {
-        connections::set_connection_health(self, seller, health, detail).await
-    }
-    async fn try_lock_refresh(
-        &self,
-        seller: SellerId,
-        holder: &str,
-        until: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool> {
-        connections::try_lock_refresh(self, seller, holder, until, now).await
-    }
-    async fn unlock_refresh(&self, seller: SellerId, holder: &str) -> StoreResult<()> {
-        connections::unlock_refresh(self, seller, holder).await
-    }
-
-    async fn put_oauth_state(&self, state: &OAuthState) -> StoreResult<()> {
-        connections::put_oauth_state(self, state).await
-    }
-    async fn take_oauth_state(
-        &self,
-        state: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<OAuthState>> {
-        connections::take_oauth_state(self, state, now).await
-    }
-
-    async fn record_notification(
-        &self,
-        n: NewNotification,
-        job: Option<NewJob>,
-    ) -> StoreResult<RecordOutcome> {
-        intake::record_notification(self, n, job).await
-    }
-    async fn recent_notifications(&self, limit: i64) -> StoreResult<Vec<NotificationRecord>> {
-        intake::recent_notifications(self, limit).await
-    }
-
-    async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {
-        intake::enqueue(self, job).await
-    }
-    async fn claim_job(
-        &self,
-        now: DateTime<Utc>,
-        lease_until: DateTime<Utc>,
-    ) -> StoreResult<Option<Job>> {
-        intake::claim_job(self, now, lease_until).await
-    }
-    async fn complete_job(&self, job: &Job) -> StoreResult<()> {
-        intake::finish_job(self, job, JobState::Done, None).await
-    }
-    async fn retry_job(&self, job: &Job, error: &str, run_at: DateTime<Utc>) -> StoreResult<()> {
-        intake::requeue_job(self, job, error, run_at, false).await
-    }
-    async fn postpone_job(
-        &self,
-        job: &Job,
-        reason: &str,
-        run_at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        intake::requeue_job(self, job, reason, run_at, true).await
-    }
-    async fn bury_job(&self, job: &Job, error: &str) -> StoreResult<()> {
-        intake::finish_job(self, job, JobState::Dead, Some(error)).await
-    }
-    async fn job(&self, id: JobId) -> StoreResult<Option<Job>> {
-        intake::job(self, id).await
-    }
-    async fn job_counts(&self) -> StoreResult<JobCounts> {
-        intake::job_counts(self).await
-    }
-    async fn next_job_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
-        intake::next_job_due(self).await
-    }
-
-    async fn upsert_listing(&self, listing: &Listing) -> StoreResult<()> {
-        context::upsert_listing(self, listing).await
-    }
-    async fn listing(&self, id: &ItemId) -> StoreResult<Option<Listing>> {
-        context::listing(self, id).await
-    }
-    async fn upsert_contact(&self, contact: &Contact) -> StoreResult<()> {
-        context::upsert_contact(self, contact).await
-    }
-    async fn contact(&self, seller: SellerId, user: MeliUserId) -> StoreResult<Option<Contact>> {
-        context::contact(self, seller, user).await
-    }
-
-    async fn upsert_conversation(&self, c: UpsertConversation) -> StoreResult<Conversation> {
-        conversations::upsert_conversation(self, c).await
-    }
-    async fn add_message(&self, m: NewMessage) -> StoreResult<(Message, bool)> {
-        conversations::add_message(self, m).await
-    }
-    async fn conversations(
-        &self,
-        filter: &ConversationFilter,
-    ) -> StoreResult<Vec<ConversationSummary>> {
-        conversations::conversations(self, filter).await
-    }
-    async fn conversation(&self, id: ConversationId) -> StoreResult<Option<Conversation>> {
-        conversations::conversation(self, id).await
-    }
-    async fn conversation_by_ref(
-        &self,
-        seller: SellerId,
-        category: Category,
-        meli_ref: &str,
-    ) -> StoreResult<Option<Conversation>> {
-        conversations::conversation_by_ref(self, seller, category, meli_ref).await
-    }
-    async fn messages(&self, conversation: ConversationId) -> StoreResult<Vec<Message>> {
-        conversations::messages(self, conversation).await
-    }
-    async fn message(&self, id: MessageId) -> StoreResult<Option<Message>> {
-        conversations::message(self, id).await
-    }
-    async fn queue_locked_reply(
-        &self,
-        conversation: ConversationId,
-        message: NewMessage,
-        job: NewJob,
-    ) -> StoreResult<(Message, JobId)> {
-        conversations::queue_locked_reply(self, conversation, message, job).await
-    }
-    async fn mark_message_sent(&self, id: MessageId, sent_at: DateTime<Utc>) -> StoreResult<()> {
-        conversations::mark_message_sent(self, id, sent_at).await
-    }
-    async fn mark_message_failed(
-        &self,
-        id: MessageId,
-        error: &str,
-        unlock_reply: bool,
-    ) -> StoreResult<()> {
-        conversations::mark_message_failed(self, id, error, unlock_reply).await
-    }
-    async fn set_conversation_status(
-        &self,
-        id: ConversationId,
-        status: ConversationStatus,
-        meli_status: Option<&str>,
-    ) -> StoreResult<()> {
-        conversations::set_conversation_status(self, id, status, meli_status).await
+    fn claim_sql(&self) -> &'static str {
+        CLAIM_RETURNING_JOB
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,7 +4,7 @@
 // Test code: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use store::Store;
+use store::prelude::*;
 use store_postgres::test_support::{discard_test_store, fresh_test_store, pg_url_or_skip};
 
 store::conformance_tests!(

@@ -4,7 +4,7 @@
 // Test code: a panic is the failure report.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use store::{Health, IntakeStore};
+use store::prelude::*;
 use store_sqlite::SqliteStore;
 
 store::conformance_tests!(async { SqliteStore::open_in_memory().await.unwrap() });

@@ -300,3 +300,10 @@ pub trait ConversationStore: Send + Sync + 'static {
         meli_status: Option<&str>,
     ) -> StoreResult<()>;
 }
+
+/// The storage traits, for `use store::prelude::*` wherever a store's methods are called.
+pub mod prelude {
+    pub use crate::{
+        CatalogStore, ConnectionStore, ConversationStore, Health, IntakeStore, PeopleStore, Store,
+    };
+}

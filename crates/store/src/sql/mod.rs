@@ -15,7 +15,7 @@ mod cell;
 pub(crate) mod catalog;
 pub(crate) mod connections;
 pub(crate) mod conversations;
-pub(crate) mod intake;
+pub mod intake;
 pub(crate) mod people;
 
 pub use cell::{Cell, Row, Value};
