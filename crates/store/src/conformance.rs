@@ -1891,6 +1891,202 @@ pub async fn summaries_default_limit_is_100(store: &dyn Store) {
     assert_eq!(page[0].conversation.meli_ref, "q-104");
 }
 
+
+// ---- organizations ----
+
+pub async fn organizations_have_unique_names_and_people_need_one(store: &dyn Store) {
+    let acme = store.create_org(" Acme ").await.unwrap();
+    assert_eq!(acme.name, "Acme");
+    assert!(is_conflict(&store.create_org("ACME").await), "names ignore case");
+    assert_eq!(store.org(acme.id).await.unwrap(), Some(acme.clone()));
+    assert_eq!(store.org_by_name("acme").await.unwrap(), Some(acme.clone()));
+    assert!(store.org(other_org()).await.unwrap().is_none());
+
+    let orphan = store.create_person(new_person(other_org(), "x@example.com")).await;
+    assert!(is_not_found(&orphan), "an unknown organization: {orphan:?}");
+
+    let ana = store
+        .create_person(new_person(acme.id, "ana@example.com"))
+        .await
+        .unwrap();
+    assert_eq!(ana.org_id, acme.id);
+    assert_eq!(ana.language, None);
+    let globex = store.create_org("Globex").await.unwrap();
+    store
+        .create_person(new_person(globex.id, "bob@example.com"))
+        .await
+        .unwrap();
+    let people = store.org_people(acme.id).await.unwrap();
+    assert_eq!(people.len(), 1);
+    assert_eq!(people[0].id, ana.id);
+
+    store
+        .set_person_language(acme.id, ana.id, Some("pt"))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.person(ana.id).await.unwrap().unwrap().language.as_deref(),
+        Some("pt")
+    );
+    let foreign = store.set_person_language(globex.id, ana.id, Some("en")).await;
+    assert!(is_not_found(&foreign), "another organization's person: {foreign:?}");
+}
+
+pub async fn nothing_of_one_organization_is_visible_to_another(store: &dyn Store) {
+    store
+        .upsert_connection(new_connection(1, "LOJA_A"))
+        .await
+        .unwrap();
+    let mut theirs = new_connection(2, "TIENDA_B");
+    theirs.org_id = other_org();
+    store.upsert_connection(theirs).await.unwrap();
+
+    // A store belongs to one organization for good.
+    let mut steal = new_connection(1, "LOJA_A");
+    steal.org_id = other_org();
+    let stolen = store.upsert_connection(steal).await;
+    assert!(
+        matches!(&stolen, Err(StoreError::Conflict(c)) if c == "store_in_other_org"),
+        "{stolen:?}"
+    );
+    assert_eq!(
+        store.connection(SellerId(1)).await.unwrap().unwrap().org_id,
+        org()
+    );
+
+    let mine: Vec<_> = store.org_connections(org()).await.unwrap();
+    assert_eq!(mine.len(), 1);
+    assert_eq!(mine[0].seller_id, SellerId(1));
+    assert!(store.org_connection(org(), SellerId(2)).await.unwrap().is_none());
+    assert!(store.org_connection(other_org(), SellerId(2)).await.unwrap().is_some());
+    assert!(is_not_found(&store.disconnect(org(), SellerId(2)).await));
+    assert_eq!(
+        store.connection(SellerId(2)).await.unwrap().unwrap().health,
+        ConnectionHealth::Connected,
+        "a refused disconnect changes nothing"
+    );
+
+    let a = store.upsert_conversation(upsert(1, "q-a", at(0))).await.unwrap();
+    let mut other = upsert(2, "q-b", at(1));
+    other.org_id = other_org();
+    let b = store.upsert_conversation(other).await.unwrap();
+    let listed = store
+        .org_conversations(org(), &ConversationFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 1, "a non-empty list that holds only our own");
+    assert_eq!(listed[0].conversation.id, a.id);
+    let filtered = store
+        .org_conversations(
+            org(),
+            &ConversationFilter {
+                seller_id: Some(SellerId(2)),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert!(filtered.is_empty(), "filtering by their store finds nothing");
+    assert!(store.org_conversation(org(), b.id).await.unwrap().is_none());
+    assert_eq!(
+        store.org_conversation(other_org(), b.id).await.unwrap().map(|c| c.id),
+        Some(b.id)
+    );
+
+    let reply = store
+        .queue_locked_reply(
+            org(),
+            b.id,
+            answer(b.id, "answer:b", at(2)),
+            job("meli.post_answer", Some("answer:b"), at(2)),
+        )
+        .await;
+    assert!(is_not_found(&reply), "answering theirs: {reply:?}");
+    assert!(
+        !store.conversation(b.id).await.unwrap().unwrap().reply_locked,
+        "their reply box stays open"
+    );
+    assert!(store.messages(b.id).await.unwrap().is_empty());
+
+    let mut theirs = notification("n-b");
+    theirs.org_id = Some(other_org());
+    let mut their_job = job("k", Some("b"), at(0));
+    their_job.org_id = Some(other_org());
+    store
+        .record_notification(theirs, Some(their_job))
+        .await
+        .unwrap();
+    store
+        .record_notification(notification("n-a"), Some(job("k", Some("a"), at(0))))
+        .await
+        .unwrap();
+    let mut unknown = notification("n-unknown");
+    unknown.org_id = None;
+    store.record_notification(unknown, None).await.unwrap();
+    let ours = store.recent_notifications(org(), 10).await.unwrap();
+    assert_eq!(ours.len(), 1);
+    assert_eq!(ours[0].dedup_key, "n-a");
+    assert_eq!(store.org_job_counts(org()).await.unwrap().queued, 1);
+    assert_eq!(store.org_jobs(org(), 10).await.unwrap().len(), 1);
+    assert_eq!(store.org_jobs(other_org(), 10).await.unwrap().len(), 1);
+    assert_eq!(store.job_counts().await.unwrap().queued, 2);
+}
+
+pub async fn a_notifications_state_follows_its_job(store: &dyn Store) {
+    let outcome = store
+        .record_notification(notification("n-1"), Some(job("k", Some("q:1"), at(0))))
+        .await
+        .unwrap();
+    let RecordOutcome::Recorded {
+        job_id: Some(job_id),
+        ..
+    } = outcome
+    else {
+        panic!("expected a job: {outcome:?}");
+    };
+    // A second notification about the same thing is tied to the queued twin.
+    store
+        .record_notification(notification("n-2"), Some(job("k", Some("q:1"), at(0))))
+        .await
+        .unwrap();
+    let state_of = |key: &'static str| async move {
+        store
+            .recent_notifications(org(), 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|n| n.dedup_key == key)
+            .unwrap()
+    };
+    let first = state_of("n-1").await;
+    assert_eq!(first.state, NotificationState::Queued);
+    assert_eq!(first.job_id, Some(job_id));
+    assert_eq!(state_of("n-2").await.job_id, Some(job_id));
+
+    let claimed = store.claim_job(at(1), at(60)).await.unwrap().unwrap();
+    assert_eq!(claimed.id, job_id);
+    assert_eq!(state_of("n-1").await.state, NotificationState::Processing);
+    store.complete_job(&claimed).await.unwrap();
+    assert_eq!(state_of("n-1").await.state, NotificationState::Processed);
+    assert_eq!(state_of("n-2").await.state, NotificationState::Processed);
+
+    store
+        .record_notification(notification("n-3"), Some(job("k", Some("q:3"), at(0))))
+        .await
+        .unwrap();
+    let doomed = store.claim_job(at(2), at(60)).await.unwrap().unwrap();
+    store.bury_job(&doomed, "404 from Mercado Libre").await.unwrap();
+    assert_eq!(state_of("n-3").await.state, NotificationState::Failed);
+
+    let mut ignored = notification("n-4");
+    ignored.state = NotificationState::Ignored;
+    ignored.ignore_reason = Some("unknown seller".into());
+    store.record_notification(ignored, None).await.unwrap();
+    let ignored = state_of("n-4").await;
+    assert_eq!(ignored.state, NotificationState::Ignored);
+    assert_eq!(ignored.ignore_reason.as_deref(), Some("unknown seller"));
+}
+
 /// Generates one `#[tokio::test]` per conformance case.
 ///
 /// - `conformance_tests!(make)`: `make` is a future yielding a fresh store, awaited per test.
@@ -1935,6 +2131,9 @@ macro_rules! conformance_tests {
             mark_sent_and_failed_with_unlock,
             summaries_join_context_filter_and_order,
             summaries_default_limit_is_100,
+            organizations_have_unique_names_and_people_need_one,
+            nothing_of_one_organization_is_visible_to_another,
+            a_notifications_state_follows_its_job,
         );
     };
     ($make:expr $(,)?) => {

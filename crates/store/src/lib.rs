@@ -21,6 +21,7 @@
 //! Backends: `store-sqlite` (embedded default) and `store-postgres` (production). Each owns its
 //! migrations. Time is always passed in (`now`) so tests control it.
 
+#[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod model;
 pub mod sql;
