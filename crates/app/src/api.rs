@@ -116,21 +116,21 @@ impl ConversationQuery {
 
 async fn conversations(
     State(state): State<AppState>,
-    _who: ApiPerson,
+    ApiPerson(person): ApiPerson,
     Query(q): Query<ConversationQuery>,
 ) -> AppResult<Json<Vec<store::ConversationSummary>>> {
     Ok(Json(
-        service::list_conversations(&state, &q.to_filter()?).await?,
+        service::list_conversations(&state, &person, &q.to_filter()?).await?,
     ))
 }
 
 async fn conversation(
     State(state): State<AppState>,
-    _who: ApiPerson,
+    ApiPerson(person): ApiPerson,
     Path(id): Path<i64>,
 ) -> AppResult<Json<service::ConversationDetail>> {
     Ok(Json(
-        service::conversation_detail(&state, ConversationId(id)).await?,
+        service::conversation_detail(&state, &person, ConversationId(id)).await?,
     ))
 }
 
@@ -159,10 +159,13 @@ struct StoreOut {
     health_detail: Option<String>,
 }
 
-async fn stores(State(state): State<AppState>, _who: ApiPerson) -> AppResult<Json<Vec<StoreOut>>> {
+async fn stores(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+) -> AppResult<Json<Vec<StoreOut>>> {
     let out = state
         .store
-        .connections()
+        .org_connections(person.org_id)
         .await?
         .into_iter()
         .map(|c| StoreOut {
@@ -190,7 +193,7 @@ async fn notifications(
     ApiPerson(person): ApiPerson,
 ) -> AppResult<Json<Value>> {
     require_admin(&person)?;
-    let rows = state.store.recent_notifications(100).await?;
+    let rows = state.store.recent_notifications(person.org_id, 100).await?;
     let out: Vec<Value> = rows
         .into_iter()
         .map(|n| {
@@ -209,7 +212,7 @@ async fn jobs(
     ApiPerson(person): ApiPerson,
 ) -> AppResult<Json<store::JobCounts>> {
     require_admin(&person)?;
-    Ok(Json(state.store.job_counts().await?))
+    Ok(Json(state.store.org_job_counts(person.org_id).await?))
 }
 
 async fn disconnect(

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use base64::Engine;
 use chrono::{Duration, Utc};
-use domain::{Person, Role};
+use domain::{OrgId, Person, Role};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use store::NewPerson;
@@ -40,17 +40,19 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// Validates and creates a person; shared by `admin create-user`, `demo` and tests.
 pub async fn create_person(
     state: &AppState,
+    org: OrgId,
     email: &str,
     name: &str,
     password: &str,
     role: Role,
 ) -> Result<Person, AppError> {
-    create_person_in(state.store.as_ref(), email, name, password, role).await
+    create_person_in(state.store.as_ref(), org, email, name, password, role).await
 }
 
 /// Same as [`create_person`], for commands that have a store but no running app.
 pub async fn create_person_in(
     store: &dyn store::Store,
+    org: OrgId,
     email: &str,
     name: &str,
     password: &str,
@@ -70,6 +72,8 @@ pub async fn create_person_in(
         ));
     }
     let new = NewPerson {
+        org_id: org,
+        language: None,
         email: email.clone(),
         name: name.trim().to_string(),
         role,
@@ -80,6 +84,7 @@ pub async fn create_person_in(
             code: "email_taken",
             message: format!("{email} already has an account"),
         },
+        store::StoreError::NotFound(_) => AppError::NotFound("organization"),
         other => other.into(),
     })
 }

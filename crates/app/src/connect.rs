@@ -25,6 +25,7 @@ pub async fn start(state: &AppState, admin: &Person, site: &str) -> AppResult<St
     state
         .store
         .put_oauth_state(&OAuthState {
+            org_id: admin.org_id,
             state: csrf,
             pkce_verifier: pkce.verifier().to_string(),
             site_id: site.code().to_string(),
@@ -57,7 +58,7 @@ pub async fn finish(
                 "this authorization link expired or was already used; connect the store again",
             )
         })?;
-    if pending.created_by != Some(admin.id) {
+    if pending.created_by != Some(admin.id) || pending.org_id != admin.org_id {
         return Err(AppError::Forbidden(
             "this authorization was started by another person; start connecting the store yourself"
                 .into(),
@@ -90,10 +91,12 @@ pub async fn finish(
         .info()
         .map(|i| i.currency.to_string())
         .unwrap_or_default();
-    let connection = state
+    let seller = SellerId(me.id);
+    let upserted = state
         .store
         .upsert_connection(NewConnection {
-            seller_id: SellerId(me.id),
+            org_id: pending.org_id,
+            seller_id: seller,
             site_id,
             nickname: if me.nickname.is_empty() {
                 me.id.to_string()
@@ -101,14 +104,26 @@ pub async fn finish(
                 me.nickname.clone()
             },
             currency_id,
-            tokens: state.tokens.seal(&tokens, Utc::now()),
+            tokens: state.tokens.seal(seller, &tokens, Utc::now()),
         })
-        .await?;
+        .await;
+    let connection = match upserted {
+        Ok(connection) => connection,
+        Err(store::StoreError::Conflict(code)) if code == "store_in_other_org" => {
+            return Err(AppError::Conflict {
+                code: "store_in_other_org",
+                message: "this Mercado Libre store is already connected to another organization"
+                    .into(),
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
     tracing::info!(seller.id = %connection.seller_id, site = %connection.site_id, "store connected");
     // Questions asked before the store was connected were never notified to us: sweep them in.
     state
         .store
         .enqueue(crate::reconcile::sync_questions_job(
+            connection.org_id,
             connection.seller_id,
             Utc::now(),
         ))
@@ -122,14 +137,16 @@ pub async fn disconnect(state: &AppState, admin: &Person, seller: SellerId) -> A
     if admin.role != domain::Role::Admin {
         return Err(AppError::Forbidden("only admins disconnect stores".into()));
     }
-    if state.store.connection(seller).await?.is_none() {
-        return Err(AppError::NotFound("store"));
-    }
+    // Scoped to the admin's organization: another organization's store is "not found".
     let detail = format!("disconnected by {}", admin.email);
     state
         .store
-        .set_connection_health(seller, store::ConnectionHealth::Disconnected, Some(&detail))
-        .await?;
+        .disconnect(admin.org_id, seller, &detail)
+        .await
+        .map_err(|e| match e {
+            store::StoreError::NotFound(_) => AppError::NotFound("store"),
+            other => other.into(),
+        })?;
     tracing::info!(seller.id = %seller, person.id = %admin.id, "store disconnected");
     Ok(())
 }

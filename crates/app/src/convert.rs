@@ -36,9 +36,12 @@ pub async fn store_question(
     q: &meli::Question,
 ) -> Result<(), JobError> {
     let now = Utc::now();
+    let Some(connection) = state.store.connection(seller).await? else {
+        return Err(JobError::Fatal(format!("store {seller} is not connected")));
+    };
     let conv = state
         .store
-        .upsert_conversation(question_conversation(seller, q, now))
+        .upsert_conversation(question_conversation(connection.org_id, seller, q, now))
         .await?;
     let (_, inserted) = state
         .store

@@ -10,7 +10,7 @@ use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use chrono::Utc;
-use domain::{QuestionId, SellerId};
+use domain::{OrgId, QuestionId, SellerId};
 use serde_json::{Value, json};
 use store::{NewNotification, NotificationState, RecordOutcome};
 
@@ -46,11 +46,13 @@ pub async fn accept(
     notification: &meli::Notification,
     raw: Value,
 ) -> AppResult<Accepted> {
-    let (job, reason) = match triage(state, notification).await? {
+    let (org_id, verdict) = triage(state, notification).await?;
+    let (job, reason) = match verdict {
         Ok(job) => (job, None),
         Err(reason) => (None, Some(reason)),
     };
     let record = NewNotification {
+        org_id,
         dedup_key: dedup_key(notification),
         topic: notification.topic.clone().unwrap_or_default(),
         resource: notification.resource.clone(),
@@ -92,33 +94,36 @@ pub async fn accept(
     })
 }
 
-/// The job a notification calls for, or why it is ignored.
-async fn triage(
-    state: &AppState,
-    n: &meli::Notification,
-) -> AppResult<Result<Option<store::NewJob>, String>> {
+/// The organization a notification belongs to (its store's, when the seller is known), and the
+/// job it calls for or why it is ignored.
+type Triage = (Option<OrgId>, Result<Option<store::NewJob>, String>);
+
+async fn triage(state: &AppState, n: &meli::Notification) -> AppResult<Triage> {
+    let seller = SellerId(n.user_id);
+    let connection = state.store.connection(seller).await?;
+    let org = connection.as_ref().map(|c| c.org_id);
     if let Some(app) = n.application_id
         && app != state.config.meli_app_id
     {
-        return Ok(Err(format!("notification for application {app}, not ours")));
+        return Ok((None, Err(format!("notification for application {app}, not ours"))));
     }
-    let seller = SellerId(n.user_id);
-    match state.store.connection(seller).await? {
-        Some(c) if c.tokens.is_some() => {}
-        _ => return Ok(Err(format!("seller {seller} is not a connected store"))),
-    }
-    match (n.topic.as_deref().unwrap_or_default(), n.question_id()) {
-        ("questions", Some(id)) => Ok(Ok(Some(jobs::fetch_question_job(
+    let Some(org_id) = connection.filter(|c| c.tokens.is_some()).map(|c| c.org_id) else {
+        return Ok((org, Err(format!("seller {seller} is not a connected store"))));
+    };
+    let verdict = match (n.topic.as_deref().unwrap_or_default(), n.question_id()) {
+        ("questions", Some(id)) => Ok(Some(jobs::fetch_question_job(
+            org_id,
             seller,
             QuestionId(id),
             Utc::now(),
-        )))),
-        ("questions", None) => Ok(Err(format!(
+        ))),
+        ("questions", None) => Err(format!(
             "questions notification with an unexpected resource {:?}",
             n.resource
-        ))),
-        (topic, _) => Ok(Err(format!("topic {topic:?} is not handled yet"))),
-    }
+        )),
+        (topic, _) => Err(format!("topic {topic:?} is not handled yet")),
+    };
+    Ok((Some(org_id), verdict))
 }
 
 /// Mercado Libre's `_id` identifies a notification across its retries; without one, the fields

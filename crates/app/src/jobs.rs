@@ -93,11 +93,13 @@ pub struct PostAnswer {
 }
 
 pub fn fetch_question_job(
+    org_id: OrgId,
     seller_id: SellerId,
     question_id: QuestionId,
     run_at: DateTime<Utc>,
 ) -> NewJob {
     NewJob {
+        org_id: Some(org_id),
         kind: FETCH_QUESTION.into(),
         payload: serde_json::json!({ "seller_id": seller_id, "question_id": question_id }),
         dedup_key: Some(format!("{FETCH_QUESTION}:{seller_id}:{question_id}")),
@@ -300,49 +302,54 @@ async fn mark_delivered(
     Ok(())
 }
 
-/// Mercado Libre's whitespace may differ from what we sent; the words may not.
-fn same_text(a: &str, b: &str) -> bool {
-    a.split_whitespace().eq(b.split_whitespace())
-}
-
 /// The answer was refused, or we gave up sending it: decide from the question as Mercado Libre has
-/// it now. An earlier attempt may have landed unseen; the reply box reopens only when Mercado Libre
-/// shows the question still unanswered, so an unknown outcome can never lead to a second answer.
+/// it now, by [`domain::lifecycle::settle_failed_answer`] (reopen only when it is still
+/// unanswered, so an unknown outcome can never lead to a second answer).
 async fn settle_undelivered(
     state: &AppState,
     p: &PostAnswer,
     message: &Message,
     why: &str,
 ) -> Result<(), JobError> {
+    use domain::lifecycle::{FailedAnswerOutcome, QuestionAfterFailure, settle_failed_answer};
     let meli = &state.meli;
-    let question = with_token(state, p.seller_id, |t| async move {
+    let question = match with_token(state, p.seller_id, |t| async move {
         meli.question(&t, p.question_id.0).await
     })
-    .await;
-    match question {
-        Ok(q)
-            if q.answer
-                .as_ref()
-                .is_some_and(|a| same_text(&a.text, &message.text)) =>
-        {
-            mark_delivered(state, p, message).await
-        }
-        Ok(q) if q.status == meli::QuestionStatus::Unanswered => {
+    .await
+    {
+        Ok(q) => Ok(q),
+        Err(JobError::Fatal(e)) => Err(e),
+        Err(retry) => return Err(retry),
+    };
+    let seen = match &question {
+        Ok(q) => match &q.answer {
+            Some(answer) => QuestionAfterFailure::Answered(&answer.text),
+            None if q.status == meli::QuestionStatus::Unanswered => {
+                QuestionAfterFailure::Unanswered
+            }
+            None => QuestionAfterFailure::Closed,
+        },
+        Err(_) => QuestionAfterFailure::Unknown,
+    };
+    match (settle_failed_answer(&message.text, seen), &question) {
+        (FailedAnswerOutcome::Delivered, _) => mark_delivered(state, p, message).await,
+        (FailedAnswerOutcome::FailedReopen, _) => {
             state
                 .store
                 .mark_message_failed(message.id, why, true)
                 .await?;
             Ok(())
         }
-        Ok(q) => {
+        (FailedAnswerOutcome::FailedKeepLocked, Ok(q)) => {
             let reason = format!("{why} (the question is {} on Mercado Libre)", q.status);
             state
                 .store
                 .mark_message_failed(message.id, &reason, false)
                 .await?;
-            crate::convert::store_question(state, p.seller_id, &q).await
+            crate::convert::store_question(state, p.seller_id, q).await
         }
-        Err(JobError::Fatal(e)) => {
+        (FailedAnswerOutcome::FailedKeepLocked, Err(e)) => {
             let reason = format!(
                 "{why}; whether it reached Mercado Libre is unknown ({e}): check the question there"
             );
@@ -352,30 +359,27 @@ async fn settle_undelivered(
                 .await?;
             Ok(())
         }
-        Err(retry) => Err(retry),
     }
 }
 
 /// Builds the conversation upsert for a question as Mercado Libre reports it.
 pub fn question_conversation(
+    org_id: OrgId,
     seller: SellerId,
     q: &meli::Question,
     now: DateTime<Utc>,
 ) -> UpsertConversation {
-    let unanswered = q.status == meli::QuestionStatus::Unanswered;
+    let (status, reply_locked) = domain::lifecycle::question_state(&q.status.to_string());
     UpsertConversation {
+        org_id,
         seller_id: seller,
         category: Category::PreSaleQuestion,
         meli_ref: q.id.to_string(),
         buyer_id: MeliUserId(q.asker_id().unwrap_or_default()),
         item_id: Some(ItemId(q.item_id.clone())),
-        status: if unanswered {
-            ConversationStatus::Open
-        } else {
-            ConversationStatus::Resolved
-        },
+        status,
         meli_status: Some(q.status.to_string()),
-        reply_locked: !unanswered,
+        reply_locked,
         last_inbound_at: q.date_created.with_timezone(&Utc),
         now,
     }

@@ -16,16 +16,18 @@ const POLL: Duration = Duration::from_secs(2);
 
 pub async fn events(
     State(state): State<AppState>,
-    _who: WebPerson,
+    WebPerson(who): WebPerson,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    // The stream only ever looks at the person's own organization.
+    let org = who.org_id;
     let stream = stream::unfold(
         (state, None::<String>, true),
-        |(state, last, first)| async move {
+        move |(state, last, first)| async move {
             loop {
                 if !first {
                     tokio::time::sleep(POLL).await;
                 }
-                let stamp = inbox_stamp(&state).await;
+                let stamp = inbox_stamp(&state, org).await;
                 if first || (stamp.is_some() && stamp != last) {
                     let event = Event::default()
                         .event("inbox")
@@ -40,13 +42,13 @@ pub async fn events(
 
 /// Changes whenever a conversation arrives, a buyer writes again, or a job finishes (an answer
 /// delivered, a question re-read).
-async fn inbox_stamp(state: &AppState) -> Option<String> {
+async fn inbox_stamp(state: &AppState, org: domain::OrgId) -> Option<String> {
     let filter = ConversationFilter {
         limit: Some(1),
         ..Default::default()
     };
-    let newest = state.store.conversations(&filter).await;
-    let jobs = state.store.job_counts().await;
+    let newest = state.store.org_conversations(org, &filter).await;
+    let jobs = state.store.org_job_counts(org).await;
     match (newest, jobs) {
         (Ok(rows), Ok(jobs)) => {
             let newest = rows

@@ -21,8 +21,9 @@ pub const MISSED_FEEDS: &str = "meli.missed_feeds";
 const PAGE: u32 = 50;
 const MAX_OFFSET: u32 = 1000;
 
-pub fn sync_questions_job(seller: SellerId, run_at: DateTime<Utc>) -> NewJob {
+pub fn sync_questions_job(org: OrgId, seller: SellerId, run_at: DateTime<Utc>) -> NewJob {
     NewJob {
+        org_id: Some(org),
         kind: SYNC_QUESTIONS.into(),
         payload: serde_json::json!({ "seller_id": seller }),
         dedup_key: Some(format!("{SYNC_QUESTIONS}:{seller}")),
@@ -30,8 +31,10 @@ pub fn sync_questions_job(seller: SellerId, run_at: DateTime<Utc>) -> NewJob {
     }
 }
 
+/// The missed feeds are the application's, not one organization's.
 pub fn missed_feeds_job(run_at: DateTime<Utc>) -> NewJob {
     NewJob {
+        org_id: None,
         kind: MISSED_FEEDS.into(),
         payload: serde_json::json!({}),
         dedup_key: Some(MISSED_FEEDS.into()),
@@ -51,7 +54,7 @@ pub async fn schedule_sweep(state: &AppState) -> Result<usize, StoreError> {
         enqueued += usize::from(
             state
                 .store
-                .enqueue(sync_questions_job(c.seller_id, now))
+                .enqueue(sync_questions_job(c.org_id, c.seller_id, now))
                 .await?
                 .is_some(),
         );
@@ -89,6 +92,9 @@ pub async fn run_scheduler(state: AppState, every: Duration, shutdown: impl Futu
 /// inbox yet (the fetch brings its listing and asker, exactly as for a webhook).
 pub async fn sync_questions(state: &AppState, seller: SellerId) -> Result<(), JobError> {
     let meli = &state.meli;
+    let Some(connection) = state.store.connection(seller).await? else {
+        return Err(JobError::Fatal(format!("store {seller} is not connected")));
+    };
     let mut offset = 0;
     let mut found = 0;
     while offset < MAX_OFFSET {
@@ -115,6 +121,7 @@ pub async fn sync_questions(state: &AppState, seller: SellerId) -> Result<(), Jo
                 state
                     .store
                     .enqueue(jobs::fetch_question_job(
+                        connection.org_id,
                         seller,
                         QuestionId(q.id),
                         Utc::now(),

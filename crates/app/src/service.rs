@@ -49,13 +49,15 @@ pub struct Composer {
     pub locked_reason: Option<&'static str>,
 }
 
+/// The conversation as `viewer` may see it: another organization's conversation is "not found".
 pub async fn conversation_detail(
     state: &AppState,
+    viewer: &Person,
     id: ConversationId,
 ) -> AppResult<ConversationDetail> {
     let conversation = state
         .store
-        .conversation(id)
+        .org_conversation(viewer.org_id, id)
         .await?
         .ok_or(AppError::NotFound("conversation"))?;
     let messages = state.store.messages(id).await?;
@@ -101,11 +103,13 @@ pub async fn conversation_detail(
     })
 }
 
+/// The inbox of `viewer`'s organization.
 pub async fn list_conversations(
     state: &AppState,
+    viewer: &Person,
     filter: &store::ConversationFilter,
 ) -> AppResult<Vec<ConversationSummary>> {
-    Ok(state.store.conversations(filter).await?)
+    Ok(state.store.org_conversations(viewer.org_id, filter).await?)
 }
 
 /// Checks the marketplace rules, then locks the question and queues the answer for delivery.
@@ -118,7 +122,7 @@ pub async fn answer_question(
 ) -> AppResult<Message> {
     let conversation = state
         .store
-        .conversation(id)
+        .org_conversation(agent.org_id, id)
         .await?
         .ok_or(AppError::NotFound("conversation"))?;
     let text = check_question_answer(&conversation, text)?;
@@ -140,6 +144,7 @@ pub async fn answer_question(
         sent_at: None,
     };
     let job = NewJob {
+        org_id: Some(conversation.org_id),
         kind: POST_ANSWER.into(),
         payload: serde_json::json!({
             "seller_id": conversation.seller_id,
@@ -149,7 +154,11 @@ pub async fn answer_question(
         dedup_key: Some(format!("{POST_ANSWER}:{question_id}")),
         run_at: now,
     };
-    match state.store.queue_locked_reply(id, message, job).await {
+    match state
+        .store
+        .queue_locked_reply(agent.org_id, id, message, job)
+        .await
+    {
         Ok((message, _job)) => {
             state.jobs_waiting.notify_one();
             tracing::info!(conversation.id = %id, person.id = %agent.id, "answer queued");

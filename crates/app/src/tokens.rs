@@ -42,6 +42,21 @@ impl TokenError {
     }
 }
 
+#[derive(Clone, Copy)]
+enum Slot {
+    Access,
+    Refresh,
+}
+
+/// The associated data a token is sealed with: its store and which of the pair it is.
+fn context(seller: SellerId, slot: Slot) -> Vec<u8> {
+    let slot = match slot {
+        Slot::Access => "access",
+        Slot::Refresh => "refresh",
+    };
+    format!("mostrador:store:{seller}:{slot}").into_bytes()
+}
+
 #[derive(Clone)]
 pub struct TokenManager {
     store: Arc<dyn Store>,
@@ -58,12 +73,22 @@ impl TokenManager {
         }
     }
 
-    pub fn seal(&self, tokens: &TokenResponse, now: DateTime<Utc>) -> SealedTokens {
+    /// Seals the pair for `seller`: each token is bound to its store and slot (see
+    /// [`Sealer::seal`]), so a sealed blob cannot be moved to another store or swapped.
+    pub fn seal(
+        &self,
+        seller: SellerId,
+        tokens: &TokenResponse,
+        now: DateTime<Utc>,
+    ) -> SealedTokens {
         SealedTokens {
-            access: self.sealer.seal(&tokens.access_token),
-            refresh: self
+            access: self
                 .sealer
-                .seal(tokens.refresh_token.as_deref().unwrap_or_default()),
+                .seal(&tokens.access_token, &context(seller, Slot::Access)),
+            refresh: self.sealer.seal(
+                tokens.refresh_token.as_deref().unwrap_or_default(),
+                &context(seller, Slot::Refresh),
+            ),
             access_expires_at: now
                 + Duration::seconds(
                     i64::try_from(tokens.expires_in)
@@ -77,7 +102,7 @@ impl TokenManager {
     pub async fn access_token(&self, seller: SellerId) -> Result<String, TokenError> {
         let sealed = self.current(seller).await?;
         if sealed.access_expires_at - Duration::minutes(REFRESH_MARGIN_MINUTES) > Utc::now() {
-            return Ok(self.sealer.open(&sealed.access)?);
+            return Ok(self.sealer.open(&sealed.access, &context(seller, Slot::Access))?);
         }
         self.refresh(seller, &sealed.access).await
     }
@@ -89,7 +114,7 @@ impl TokenManager {
         rejected: &str,
     ) -> Result<String, TokenError> {
         let sealed = self.current(seller).await?;
-        let current = self.sealer.open(&sealed.access)?;
+        let current = self.sealer.open(&sealed.access, &context(seller, Slot::Access))?;
         if current != rejected {
             return Ok(current);
         }
@@ -126,7 +151,7 @@ impl TokenManager {
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 let sealed = self.current(seller).await?;
                 if sealed.access != stale {
-                    return Ok(self.sealer.open(&sealed.access)?);
+                    return Ok(self.sealer.open(&sealed.access, &context(seller, Slot::Access))?);
                 }
                 continue;
             }
@@ -142,12 +167,12 @@ impl TokenManager {
     async fn refresh_locked(&self, seller: SellerId, stale: &[u8]) -> Result<String, TokenError> {
         let sealed = self.current(seller).await?;
         if sealed.access != stale {
-            return Ok(self.sealer.open(&sealed.access)?);
+            return Ok(self.sealer.open(&sealed.access, &context(seller, Slot::Access))?);
         }
-        let refresh_token = self.sealer.open(&sealed.refresh)?;
+        let refresh_token = self.sealer.open(&sealed.refresh, &context(seller, Slot::Refresh))?;
         match self.meli.refresh_token(&refresh_token).await {
             Ok(fresh) => {
-                let resealed = self.seal(&fresh, Utc::now());
+                let resealed = self.seal(seller, &fresh, Utc::now());
                 // Persist before use: the old refresh token is already spent, so losing the new one
                 // would cost a re-authorization. Retry a failing database a few times first.
                 self.save_rotated(seller, &resealed).await?;

@@ -263,18 +263,18 @@ async fn inbox_response(
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };
-    let rows = match service::list_conversations(&state, &filter).await {
+    let rows = match service::list_conversations(&state, &person, &filter).await {
         Ok(rows) => rows,
         Err(e) => return e.into_response(),
     };
     let thread = match selected {
-        Some(id) => match service::conversation_detail(&state, ConversationId(id)).await {
+        Some(id) => match service::conversation_detail(&state, &person, ConversationId(id)).await {
             Ok(detail) => Some(thread(id, detail)),
             Err(e) => return e.into_response(),
         },
         None => None,
     };
-    let stores = match state.store.connections().await {
+    let stores = match state.store.org_connections(person.org_id).await {
         Ok(c) => c
             .into_iter()
             .map(|c| (c.seller_id.0, format!("{} ({})", c.nickname, c.site_id)))
@@ -399,7 +399,7 @@ async fn stores_page(
     WebPerson(person): WebPerson,
     Query(q): Query<StoresQuery>,
 ) -> Response {
-    let connections = match state.store.connections().await {
+    let connections = match state.store.org_connections(person.org_id).await {
         Ok(c) => c,
         Err(e) => return AppError::from(e).into_response(),
     };

@@ -440,8 +440,13 @@ impl StoreCheck {
         // The run's notifications are the newest; twice as many are read so that duplicates
         // recorded as new would show.
         let limit = i64::try_from(expected.saturating_mul(2).saturating_add(1))?;
+        // The seller was connected by the demo admin, so its notifications are the demo's.
+        let org = store
+            .org_by_name(demo::DEMO_ORG)
+            .await?
+            .context("the demo organization is missing")?;
         let ours: Vec<_> = store
-            .recent_notifications(limit)
+            .recent_notifications(org.id, limit)
             .await?
             .into_iter()
             .filter(|n| n.dedup_key.starts_with(&prefix))

@@ -146,8 +146,19 @@ pub struct MeliArgs {
 
 #[derive(Subcommand)]
 pub enum AdminCommand {
-    /// Create an agent or admin account.
+    /// Create an organization (a seller's team: its stores and people). Prints its id.
+    CreateOrg(CreateOrgArgs),
+    /// Create an agent or admin account in an organization.
     CreateUser(CreateUserArgs),
+}
+
+#[derive(Args)]
+pub struct CreateOrgArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Unique, ignoring case.
+    #[arg(long)]
+    pub name: String,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -160,6 +171,9 @@ pub enum RoleArg {
 pub struct CreateUserArgs {
     #[command(flatten)]
     pub db: DbArgs,
+    /// The organization the person joins: its id, or its name (see `admin create-org`).
+    #[arg(long)]
+    pub org: String,
     #[arg(long)]
     pub email: String,
     #[arg(long)]
@@ -229,6 +243,10 @@ impl Cli {
                     .await
                     .with_context(|| format!("opening {}", runtime::redact(&url)))?;
                 println!("migrations applied ({})", store.backend());
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Admin(AdminCommand::CreateOrg(args)) => {
+                runtime::create_org(args).await?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Admin(AdminCommand::CreateUser(args)) => {

@@ -112,8 +112,15 @@ pub(crate) async fn simulated_marketplace(
     Ok((sim, AppState::new(store, meli, config)))
 }
 
-/// Creates the demo admin unless it exists (the data directory outlives a run).
+/// The organization the demo's people and stores belong to.
+pub(crate) const DEMO_ORG: &str = "Demo";
+
+/// Creates the demo organization and admin unless they exist (the data directory outlives a run).
 pub(crate) async fn ensure_demo_admin(state: &AppState) -> anyhow::Result<()> {
+    let org = match state.store.org_by_name(DEMO_ORG).await? {
+        Some(org) => org,
+        None => state.store.create_org(DEMO_ORG).await?,
+    };
     if state
         .store
         .person_by_email(DEMO_ADMIN_EMAIL)
@@ -122,6 +129,7 @@ pub(crate) async fn ensure_demo_admin(state: &AppState) -> anyhow::Result<()> {
     {
         app::auth::create_person(
             state,
+            org.id,
             DEMO_ADMIN_EMAIL,
             "Demo Admin",
             DEMO_ADMIN_PASSWORD,

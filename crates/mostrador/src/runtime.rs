@@ -1,7 +1,7 @@
 //! Process plumbing shared by the commands: logging, configuration, starting the server and the
 //! worker, and shutting both down on Ctrl-C.
 
-use crate::cli::{CreateUserArgs, MeliArgs, RoleArg, ServeArgs, WorkerArgs, ensure_public_url};
+use crate::cli::{CreateOrgArgs, CreateUserArgs, MeliArgs, RoleArg, ServeArgs, WorkerArgs, ensure_public_url};
 use anyhow::{Context, bail};
 use app::{AppConfig, AppState, Worker};
 use std::path::Path;
@@ -240,17 +240,51 @@ pub async fn worker(args: WorkerArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+pub async fn create_org(args: CreateOrgArgs) -> anyhow::Result<()> {
+    let url = args.db.url()?;
+    let store = app::open_store(&url)
+        .await
+        .with_context(|| format!("opening database {}", redact(&url)))?;
+    let org = store.create_org(&args.name).await.map_err(|e| match e {
+        store::StoreError::Conflict(code) if code == "org_name_taken" => {
+            anyhow::anyhow!("an organization named {:?} already exists", args.name.trim())
+        }
+        store::StoreError::Conflict(_) => anyhow::anyhow!("the organization needs a name"),
+        other => anyhow::Error::new(other),
+    })?;
+    println!("created organization {} ({})", org.name, org.id);
+    Ok(())
+}
+
+/// An organization given by id or by name.
+async fn find_org(store: &dyn store::Store, given: &str) -> anyhow::Result<domain::Organization> {
+    let by_id = match given.parse::<domain::OrgId>() {
+        Ok(id) => store.org(id).await?,
+        Err(_) => None,
+    };
+    match by_id {
+        Some(org) => Ok(org),
+        None => store.org_by_name(given).await?.ok_or_else(|| {
+            anyhow::anyhow!(
+                "no organization {given:?}: create it first with `mostrador admin create-org --name`"
+            )
+        }),
+    }
+}
+
 pub async fn create_user(args: CreateUserArgs) -> anyhow::Result<()> {
     let url = args.db.url()?;
     let store = app::open_store(&url)
         .await
         .with_context(|| format!("opening database {}", redact(&url)))?;
+    let org = find_org(store.as_ref(), &args.org).await?;
     let role = match args.role {
         RoleArg::Admin => domain::Role::Admin,
         RoleArg::Agent => domain::Role::Agent,
     };
     let person = app::auth::create_person_in(
         store.as_ref(),
+        org.id,
         &args.email,
         &args.name,
         &args.password,
@@ -259,10 +293,11 @@ pub async fn create_user(args: CreateUserArgs) -> anyhow::Result<()> {
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!(
-        "created {} {} ({})",
+        "created {} {} ({}) in {}",
         person.role.as_str(),
         person.email,
-        person.id
+        person.id,
+        org.name
     );
     Ok(())
 }

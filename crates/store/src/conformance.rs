@@ -1959,7 +1959,7 @@ pub async fn nothing_of_one_organization_is_visible_to_another(store: &dyn Store
     assert_eq!(mine[0].seller_id, SellerId(1));
     assert!(store.org_connection(org(), SellerId(2)).await.unwrap().is_none());
     assert!(store.org_connection(other_org(), SellerId(2)).await.unwrap().is_some());
-    assert!(is_not_found(&store.disconnect(org(), SellerId(2)).await));
+    assert!(is_not_found(&store.disconnect(org(), SellerId(2), "by Ana").await));
     assert_eq!(
         store.connection(SellerId(2)).await.unwrap().unwrap().health,
         ConnectionHealth::Connected,

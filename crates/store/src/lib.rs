@@ -144,7 +144,7 @@ pub trait ConnectionStore: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// A person disconnecting a store of their organization: ingestion stops and the tokens are
     /// deleted. `NotFound` when the store is not the organization's.
-    async fn disconnect(&self, org: OrgId, seller: SellerId) -> StoreResult<()>;
+    async fn disconnect(&self, org: OrgId, seller: SellerId, detail: &str) -> StoreResult<()>;
     /// Takes the per-store refresh lock if free or expired at `now`; true when taken by `holder`.
     /// Refresh tokens are single-use, so only the holder may spend one. The current holder may
     /// take it again (extending it). `NotFound` if the store is unknown.

@@ -168,7 +168,7 @@ impl<D: Driver> ConnectionStore for D {
         expect_row(done, || format!("store {seller}"))
     }
 
-    async fn disconnect(&self, org: OrgId, seller: SellerId) -> StoreResult<()> {
+    async fn disconnect(&self, org: OrgId, seller: SellerId, detail: &str) -> StoreResult<()> {
         let sql = format!("{SET_HEALTH} AND org_id = $6");
         let done = self
             .write_count(
@@ -176,7 +176,7 @@ impl<D: Driver> ConnectionStore for D {
                 args![
                     seller,
                     ConnectionHealth::Disconnected.as_str(),
-                    None::<String>,
+                    detail,
                     Utc::now(),
                     true,
                     org
