@@ -105,10 +105,16 @@ async fn triage(state: &AppState, n: &meli::Notification) -> AppResult<Triage> {
     if let Some(app) = n.application_id
         && app != state.config.meli_app_id
     {
-        return Ok((None, Err(format!("notification for application {app}, not ours"))));
+        return Ok((
+            org,
+            Err(format!("notification for application {app}, not ours")),
+        ));
     }
     let Some(org_id) = connection.filter(|c| c.tokens.is_some()).map(|c| c.org_id) else {
-        return Ok((org, Err(format!("seller {seller} is not a connected store"))));
+        return Ok((
+            org,
+            Err(format!("seller {seller} is not a connected store")),
+        ));
     };
     let verdict = match (n.topic.as_deref().unwrap_or_default(), n.question_id()) {
         ("questions", Some(id)) => Ok(Some(jobs::fetch_question_job(

@@ -43,13 +43,13 @@ impl TokenError {
 }
 
 #[derive(Clone, Copy)]
-enum Slot {
+pub enum Slot {
     Access,
     Refresh,
 }
 
 /// The associated data a token is sealed with: its store and which of the pair it is.
-fn context(seller: SellerId, slot: Slot) -> Vec<u8> {
+pub fn context(seller: SellerId, slot: Slot) -> Vec<u8> {
     let slot = match slot {
         Slot::Access => "access",
         Slot::Refresh => "refresh",
@@ -102,7 +102,9 @@ impl TokenManager {
     pub async fn access_token(&self, seller: SellerId) -> Result<String, TokenError> {
         let sealed = self.current(seller).await?;
         if sealed.access_expires_at - Duration::minutes(REFRESH_MARGIN_MINUTES) > Utc::now() {
-            return Ok(self.sealer.open(&sealed.access, &context(seller, Slot::Access))?);
+            return Ok(self
+                .sealer
+                .open(&sealed.access, &context(seller, Slot::Access))?);
         }
         self.refresh(seller, &sealed.access).await
     }
@@ -114,7 +116,9 @@ impl TokenManager {
         rejected: &str,
     ) -> Result<String, TokenError> {
         let sealed = self.current(seller).await?;
-        let current = self.sealer.open(&sealed.access, &context(seller, Slot::Access))?;
+        let current = self
+            .sealer
+            .open(&sealed.access, &context(seller, Slot::Access))?;
         if current != rejected {
             return Ok(current);
         }
@@ -151,7 +155,9 @@ impl TokenManager {
                 tokio::time::sleep(std::time::Duration::from_millis(100)).await;
                 let sealed = self.current(seller).await?;
                 if sealed.access != stale {
-                    return Ok(self.sealer.open(&sealed.access, &context(seller, Slot::Access))?);
+                    return Ok(self
+                        .sealer
+                        .open(&sealed.access, &context(seller, Slot::Access))?);
                 }
                 continue;
             }
@@ -167,9 +173,13 @@ impl TokenManager {
     async fn refresh_locked(&self, seller: SellerId, stale: &[u8]) -> Result<String, TokenError> {
         let sealed = self.current(seller).await?;
         if sealed.access != stale {
-            return Ok(self.sealer.open(&sealed.access, &context(seller, Slot::Access))?);
+            return Ok(self
+                .sealer
+                .open(&sealed.access, &context(seller, Slot::Access))?);
         }
-        let refresh_token = self.sealer.open(&sealed.refresh, &context(seller, Slot::Refresh))?;
+        let refresh_token = self
+            .sealer
+            .open(&sealed.refresh, &context(seller, Slot::Refresh))?;
         match self.meli.refresh_token(&refresh_token).await {
             Ok(fresh) => {
                 let resealed = self.seal(seller, &fresh, Utc::now());

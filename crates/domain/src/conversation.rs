@@ -2,7 +2,7 @@
 //! id of its thread (question id, pack/order id, claim id), so re-fetching the same thing upserts
 //! instead of duplicating.
 
-use crate::ids::{OrgId, ConversationId, ItemId, MeliUserId, MessageId, PersonId, SellerId};
+use crate::ids::{ConversationId, ItemId, MeliUserId, MessageId, OrgId, PersonId, SellerId};
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

@@ -138,7 +138,11 @@ mod tests {
         assert_eq!(merged.last_inbound_at, at(10), "waiting time never rewinds");
         assert_eq!(merged.meli_status.as_deref(), Some("ANSWERED"));
         assert_eq!(merged.item_id, Some(ItemId("MLA1".into())));
-        assert_eq!(merged.status, ConversationStatus::Open, "status takes the new word");
+        assert_eq!(
+            merged.status,
+            ConversationStatus::Open,
+            "status takes the new word"
+        );
         assert_eq!(merged.buyer_id, MeliUserId(3));
     }
 
@@ -166,8 +170,19 @@ mod tests {
             question_state("UNANSWERED"),
             (ConversationStatus::Open, false)
         );
-        for word in ["ANSWERED", "CLOSED_UNANSWERED", "DELETED", "BANNED", "DISABLED", "NEW_WORD"] {
-            assert_eq!(question_state(word), (ConversationStatus::Resolved, true), "{word}");
+        for word in [
+            "ANSWERED",
+            "CLOSED_UNANSWERED",
+            "DELETED",
+            "BANNED",
+            "DISABLED",
+            "NEW_WORD",
+        ] {
+            assert_eq!(
+                question_state(word),
+                (ConversationStatus::Resolved, true),
+                "{word}"
+            );
         }
     }
 
@@ -175,9 +190,15 @@ mod tests {
     fn a_failed_answer_reopens_only_when_still_unanswered() {
         use FailedAnswerOutcome::*;
         use QuestionAfterFailure::*;
-        assert_eq!(settle_failed_answer("Sí, hay  stock", Answered("Sí, hay stock")), Delivered);
+        assert_eq!(
+            settle_failed_answer("Sí, hay  stock", Answered("Sí, hay stock")),
+            Delivered
+        );
         assert_eq!(settle_failed_answer("Sí", Unanswered), FailedReopen);
-        assert_eq!(settle_failed_answer("Sí", Answered("Otra respuesta")), FailedKeepLocked);
+        assert_eq!(
+            settle_failed_answer("Sí", Answered("Otra respuesta")),
+            FailedKeepLocked
+        );
         assert_eq!(settle_failed_answer("Sí", Closed), FailedKeepLocked);
         assert_eq!(settle_failed_answer("Sí", Unknown), FailedKeepLocked);
     }

@@ -1,7 +1,9 @@
 //! Process plumbing shared by the commands: logging, configuration, starting the server and the
 //! worker, and shutting both down on Ctrl-C.
 
-use crate::cli::{CreateOrgArgs, CreateUserArgs, MeliArgs, RoleArg, ServeArgs, WorkerArgs, ensure_public_url};
+use crate::cli::{
+    CreateOrgArgs, CreateUserArgs, MeliArgs, RoleArg, ServeArgs, WorkerArgs, ensure_public_url,
+};
 use anyhow::{Context, bail};
 use app::{AppConfig, AppState, Worker};
 use std::path::Path;
@@ -247,7 +249,10 @@ pub async fn create_org(args: CreateOrgArgs) -> anyhow::Result<()> {
         .with_context(|| format!("opening database {}", redact(&url)))?;
     let org = store.create_org(&args.name).await.map_err(|e| match e {
         store::StoreError::Conflict(code) if code == "org_name_taken" => {
-            anyhow::anyhow!("an organization named {:?} already exists", args.name.trim())
+            anyhow::anyhow!(
+                "an organization named {:?} already exists",
+                args.name.trim()
+            )
         }
         store::StoreError::Conflict(_) => anyhow::anyhow!("the organization needs a name"),
         other => anyhow::Error::new(other),

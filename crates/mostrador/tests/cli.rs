@@ -138,40 +138,61 @@ fn serve_help_documents_every_setting_and_bad_config_is_refused() {
 }
 
 #[test]
-fn admin_create_user_refuses_weak_passwords_and_duplicates() {
+fn admin_creates_organizations_and_their_people() {
     let dir = tempfile::tempdir().unwrap();
-    let create = |password: &str| {
+    let run = |args: &[&str], password: &str| {
         bin()
-            .args([
-                "admin",
-                "create-user",
-                "--email",
-                "Ana@Example.com",
-                "--name",
-                "Ana",
-                "--role",
-                "admin",
-                "--data-dir",
-            ])
+            .args(["admin"])
+            .args(args)
+            .arg("--data-dir")
             .arg(dir.path())
             .env("MOSTRADOR_NEW_PASSWORD", password)
             .env_remove("MOSTRADOR_DATABASE_URL")
             .output()
             .unwrap()
     };
-    let weak = create("short");
+    let text = |out: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    fn user(org: &str) -> [&str; 9] {
+        [
+            "create-user",
+            "--org",
+            org,
+            "--email",
+            "Ana@Example.com",
+            "--name",
+            "Ana",
+            "--role",
+            "admin",
+        ]
+    }
+
+    let orphan = run(&user("Acme"), "a good password");
+    assert!(!orphan.status.success());
+    assert!(text(&orphan).contains("create-org"), "{}", text(&orphan));
+
+    let org = run(&["create-org", "--name", "Acme"], "");
+    assert!(org.status.success(), "{}", text(&org));
+    assert!(text(&org).contains("created organization Acme"));
+    let twice = run(&["create-org", "--name", "ACME"], "");
+    assert!(!twice.status.success());
+    assert!(text(&twice).contains("already exists"), "{}", text(&twice));
+
+    let weak = run(&user("Acme"), "short");
     assert!(!weak.status.success());
-    assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 8"));
-    let ok = create("a good password");
-    assert!(
-        ok.status.success(),
-        "{}",
-        String::from_utf8_lossy(&ok.stderr)
-    );
-    assert!(String::from_utf8_lossy(&ok.stdout).contains("ana@example.com"));
-    let again = create("a good password");
+    assert!(text(&weak).contains("at least 8"));
+    let ok = run(&user("acme"), "a good password");
+    assert!(ok.status.success(), "{}", text(&ok));
+    assert!(text(&ok).contains("ana@example.com"));
+    assert!(text(&ok).contains("in Acme"));
+    let again = run(&user("Acme"), "a good password");
     assert!(!again.status.success());
-    assert!(String::from_utf8_lossy(&again.stderr).contains("already"));
+    assert!(text(&again).contains("already"));
 }
 
 /// The README's demo command, end to end: it connects the demo stores, serves the inbox and the

@@ -1,12 +1,11 @@
-
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
 use crate::test_support::{discard_test_store, fresh_test_store, pg_url_or_skip};
 use chrono::{DateTime, TimeZone, Utc};
 use std::time::Duration;
-use store::sql::intake::enqueue_on;
 use store::prelude::*;
+use store::sql::intake::enqueue_on;
 use store::{JobState, NewJob, args};
 
 fn fetch(run_at: DateTime<Utc>) -> NewJob {

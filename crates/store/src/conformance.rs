@@ -616,7 +616,10 @@ pub async fn notification_for_a_queued_jobs_key_still_enqueues_nothing(store: &d
             dead: 0
         }
     );
-    assert_eq!(store.recent_notifications(org(), 10).await.unwrap().len(), 3);
+    assert_eq!(
+        store.recent_notifications(org(), 10).await.unwrap().len(),
+        3
+    );
 }
 
 pub async fn ignored_notifications_are_kept_newest_first(store: &dyn Store) {
@@ -1617,7 +1620,8 @@ pub async fn queue_locked_reply_locks_once(store: &dyn Store) {
     let mut second = answer(conv.id, "answer:q-1:b", at(2));
     second.text = "second try".to_string();
     let again = store
-        .queue_locked_reply(org(), 
+        .queue_locked_reply(
+            org(),
             conv.id,
             second,
             NewJob {
@@ -1646,7 +1650,8 @@ pub async fn concurrent_locked_replies_have_one_winner(store: &dyn Store) {
         .await
         .unwrap();
     let attempts = futures_util::future::join_all((0..6).map(|i| {
-        store.queue_locked_reply(org(), 
+        store.queue_locked_reply(
+            org(),
             conv.id,
             answer(conv.id, &format!("answer:{i}"), at(1)),
             NewJob {
@@ -1678,7 +1683,12 @@ pub async fn mark_sent_and_failed_with_unlock(store: &dyn Store) {
         run_at: at(1),
     };
     let (m1, _) = store
-        .queue_locked_reply(org(), conv.id, answer(conv.id, "answer:1", at(1)), outbox("a1"))
+        .queue_locked_reply(
+            org(),
+            conv.id,
+            answer(conv.id, "answer:1", at(1)),
+            outbox("a1"),
+        )
         .await
         .unwrap();
 
@@ -1717,7 +1727,12 @@ pub async fn mark_sent_and_failed_with_unlock(store: &dyn Store) {
     );
 
     let (m2, _) = store
-        .queue_locked_reply(org(), conv.id, answer(conv.id, "answer:2", at(2)), outbox("a2"))
+        .queue_locked_reply(
+            org(),
+            conv.id,
+            answer(conv.id, "answer:2", at(2)),
+            outbox("a2"),
+        )
         .await
         .unwrap();
     store.mark_message_sent(m2.id, at(3)).await.unwrap();
@@ -1873,7 +1888,13 @@ pub async fn summaries_join_context_filter_and_order(store: &dyn Store) {
         category: Some(Category::PreSaleQuestion),
         ..Default::default()
     };
-    assert!(store.org_conversations(org(), &nothing).await.unwrap().is_empty());
+    assert!(
+        store
+            .org_conversations(org(), &nothing)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 pub async fn summaries_default_limit_is_100(store: &dyn Store) {
@@ -1891,18 +1912,22 @@ pub async fn summaries_default_limit_is_100(store: &dyn Store) {
     assert_eq!(page[0].conversation.meli_ref, "q-104");
 }
 
-
 // ---- organizations ----
 
 pub async fn organizations_have_unique_names_and_people_need_one(store: &dyn Store) {
     let acme = store.create_org(" Acme ").await.unwrap();
     assert_eq!(acme.name, "Acme");
-    assert!(is_conflict(&store.create_org("ACME").await), "names ignore case");
+    assert!(
+        is_conflict(&store.create_org("ACME").await),
+        "names ignore case"
+    );
     assert_eq!(store.org(acme.id).await.unwrap(), Some(acme.clone()));
     assert_eq!(store.org_by_name("acme").await.unwrap(), Some(acme.clone()));
     assert!(store.org(other_org()).await.unwrap().is_none());
 
-    let orphan = store.create_person(new_person(other_org(), "x@example.com")).await;
+    let orphan = store
+        .create_person(new_person(other_org(), "x@example.com"))
+        .await;
     assert!(is_not_found(&orphan), "an unknown organization: {orphan:?}");
 
     let ana = store
@@ -1925,11 +1950,22 @@ pub async fn organizations_have_unique_names_and_people_need_one(store: &dyn Sto
         .await
         .unwrap();
     assert_eq!(
-        store.person(ana.id).await.unwrap().unwrap().language.as_deref(),
+        store
+            .person(ana.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .language
+            .as_deref(),
         Some("pt")
     );
-    let foreign = store.set_person_language(globex.id, ana.id, Some("en")).await;
-    assert!(is_not_found(&foreign), "another organization's person: {foreign:?}");
+    let foreign = store
+        .set_person_language(globex.id, ana.id, Some("en"))
+        .await;
+    assert!(
+        is_not_found(&foreign),
+        "another organization's person: {foreign:?}"
+    );
 }
 
 pub async fn nothing_of_one_organization_is_visible_to_another(store: &dyn Store) {
@@ -1957,16 +1993,33 @@ pub async fn nothing_of_one_organization_is_visible_to_another(store: &dyn Store
     let mine: Vec<_> = store.org_connections(org()).await.unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].seller_id, SellerId(1));
-    assert!(store.org_connection(org(), SellerId(2)).await.unwrap().is_none());
-    assert!(store.org_connection(other_org(), SellerId(2)).await.unwrap().is_some());
-    assert!(is_not_found(&store.disconnect(org(), SellerId(2), "by Ana").await));
+    assert!(
+        store
+            .org_connection(org(), SellerId(2))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .org_connection(other_org(), SellerId(2))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(is_not_found(
+        &store.disconnect(org(), SellerId(2), "by Ana").await
+    ));
     assert_eq!(
         store.connection(SellerId(2)).await.unwrap().unwrap().health,
         ConnectionHealth::Connected,
         "a refused disconnect changes nothing"
     );
 
-    let a = store.upsert_conversation(upsert(1, "q-a", at(0))).await.unwrap();
+    let a = store
+        .upsert_conversation(upsert(1, "q-a", at(0)))
+        .await
+        .unwrap();
     let mut other = upsert(2, "q-b", at(1));
     other.org_id = other_org();
     let b = store.upsert_conversation(other).await.unwrap();
@@ -1986,10 +2039,17 @@ pub async fn nothing_of_one_organization_is_visible_to_another(store: &dyn Store
         )
         .await
         .unwrap();
-    assert!(filtered.is_empty(), "filtering by their store finds nothing");
+    assert!(
+        filtered.is_empty(),
+        "filtering by their store finds nothing"
+    );
     assert!(store.org_conversation(org(), b.id).await.unwrap().is_none());
     assert_eq!(
-        store.org_conversation(other_org(), b.id).await.unwrap().map(|c| c.id),
+        store
+            .org_conversation(other_org(), b.id)
+            .await
+            .unwrap()
+            .map(|c| c.id),
         Some(b.id)
     );
 
@@ -2003,7 +2063,12 @@ pub async fn nothing_of_one_organization_is_visible_to_another(store: &dyn Store
         .await;
     assert!(is_not_found(&reply), "answering theirs: {reply:?}");
     assert!(
-        !store.conversation(b.id).await.unwrap().unwrap().reply_locked,
+        !store
+            .conversation(b.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .reply_locked,
         "their reply box stays open"
     );
     assert!(store.messages(b.id).await.unwrap().is_empty());
@@ -2075,7 +2140,10 @@ pub async fn a_notifications_state_follows_its_job(store: &dyn Store) {
         .await
         .unwrap();
     let doomed = store.claim_job(at(2), at(60)).await.unwrap().unwrap();
-    store.bury_job(&doomed, "404 from Mercado Libre").await.unwrap();
+    store
+        .bury_job(&doomed, "404 from Mercado Libre")
+        .await
+        .unwrap();
     assert_eq!(state_of("n-3").await.state, NotificationState::Failed);
 
     let mut ignored = notification("n-4");

@@ -17,6 +17,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// API session token of the admin.
     pub token: String,
+    /// The admin's organization, which every seeded store joins.
+    pub org: domain::OrgId,
     _db_dir: Option<tempfile::TempDir>,
 }
 
@@ -85,8 +87,10 @@ impl TestApp {
         .unwrap();
         let (store, db_dir) = test_store().await;
         let state = AppState::new(store, meli, config);
+        let org = state.store.create_org("Test Org").await.unwrap().id;
         app::auth::create_person(
             &state,
+            org,
             ADMIN_EMAIL,
             "Test Admin",
             ADMIN_PASSWORD,
@@ -120,6 +124,7 @@ impl TestApp {
             worker,
             http,
             token,
+            org,
             _db_dir: db_dir,
         }
     }
@@ -166,7 +171,14 @@ impl TestApp {
     /// Waits (bounded) until the simulator's notifications reached us: `count` recorded in total.
     pub async fn wait_for_notifications(&self, count: usize) {
         for _ in 0..200 {
-            if self.store().recent_notifications(1000).await.unwrap().len() >= count {
+            if self
+                .store()
+                .recent_notifications(self.org, 1000)
+                .await
+                .unwrap()
+                .len()
+                >= count
+            {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(25)).await;

@@ -10,7 +10,12 @@ async fn questions_asked_before_connecting_are_swept_into_the_inbox() {
     let sealer = app::crypto::Sealer::new(&[7u8; 32]);
     for seller in app.sim.sellers() {
         let sealed = app.sealed_tokens(seller.id).await;
-        let token = sealer.open(&sealed.access).unwrap();
+        let token = sealer
+            .open(
+                &sealed.access,
+                &app::tokens::context(domain::SellerId(seller.id), app::tokens::Slot::Access),
+            )
+            .unwrap();
         let on_meli: Value = app
             .http
             .get(format!(
@@ -70,7 +75,7 @@ async fn a_notification_mercado_libre_never_delivered_is_recovered_from_missed_f
     app.sim.set_faults(meli_sim::Faults::default()).await;
     assert!(
         app.store()
-            .recent_notifications(10)
+            .recent_notifications(app.org, 10)
             .await
             .unwrap()
             .is_empty(),
@@ -84,7 +89,7 @@ async fn a_notification_mercado_libre_never_delivered_is_recovered_from_missed_f
         .await
         .unwrap();
     app.drain().await;
-    let recorded = app.store().recent_notifications(10).await.unwrap();
+    let recorded = app.store().recent_notifications(app.org, 10).await.unwrap();
     assert_eq!(recorded.len(), 1);
     assert_eq!(recorded[0].resource, format!("/questions/{qid}"));
     let conv = app.conversation_for(qid).await;
@@ -96,6 +101,13 @@ async fn a_notification_mercado_libre_never_delivered_is_recovered_from_missed_f
         .await
         .unwrap();
     app.drain().await;
-    assert_eq!(app.store().recent_notifications(10).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store()
+            .recent_notifications(app.org, 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     app.conversation_for(qid).await;
 }

@@ -125,7 +125,7 @@ async fn the_same_notification_twice_yields_one_conversation_and_one_message() {
         .ask("MLB", "Olá, qual o prazo de entrega para SP?")
         .await;
     app.wait_for_notifications(1).await;
-    let raw = app.store().recent_notifications(10).await.unwrap()[0]
+    let raw = app.store().recent_notifications(app.org, 10).await.unwrap()[0]
         .raw
         .clone();
 
@@ -159,7 +159,7 @@ async fn the_same_notification_twice_yields_one_conversation_and_one_message() {
     let messages = detail["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert_eq!(detail["conversation"]["meli_ref"], qid.to_string());
-    let recorded = app.store().recent_notifications(10).await.unwrap();
+    let recorded = app.store().recent_notifications(app.org, 10).await.unwrap();
     assert_eq!(recorded.len(), 3);
     assert!(
         recorded.iter().any(|n| n.deliveries == 2),
@@ -229,7 +229,10 @@ async fn a_store_whose_refresh_token_is_refused_needs_reauthorization_and_loses_
     // Spend our refresh token behind our back (as a second installation would): ours is now stale.
     let sealed = app.sealed_tokens(seller.id).await;
     let refresh = app::crypto::Sealer::new(&[7u8; 32])
-        .open(&sealed.refresh)
+        .open(
+            &sealed.refresh,
+            &app::tokens::context(domain::SellerId(seller.id), app::tokens::Slot::Refresh),
+        )
         .unwrap();
     let rotated = app
         .http

@@ -71,7 +71,12 @@ impl<D: Driver> CatalogStore for D {
              ON CONFLICT (seller_id, meli_user_id) DO UPDATE SET
                  nickname = COALESCE(excluded.nickname, contacts.nickname),
                  updated_at = excluded.updated_at",
-            args![c.seller_id, c.meli_user_id, c.nickname.as_deref(), Utc::now()],
+            args![
+                c.seller_id,
+                c.meli_user_id,
+                c.nickname.as_deref(),
+                Utc::now()
+            ],
         )
         .await?;
         Ok(())

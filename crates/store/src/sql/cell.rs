@@ -112,7 +112,8 @@ impl Row {
     }
 
     pub fn i64(&self, col: &str) -> StoreResult<i64> {
-        self.opt_i64(col)?.ok_or_else(|| corrupt(col, "an integer", &Cell::Null))
+        self.opt_i64(col)?
+            .ok_or_else(|| corrupt(col, "an integer", &Cell::Null))
     }
 
     pub fn opt_text(&self, col: &str) -> StoreResult<Option<String>> {
@@ -124,7 +125,8 @@ impl Row {
     }
 
     pub fn text(&self, col: &str) -> StoreResult<String> {
-        self.opt_text(col)?.ok_or_else(|| corrupt(col, "text", &Cell::Null))
+        self.opt_text(col)?
+            .ok_or_else(|| corrupt(col, "text", &Cell::Null))
     }
 
     pub fn opt_bytes(&self, col: &str) -> StoreResult<Option<Vec<u8>>> {
@@ -149,13 +151,16 @@ impl Row {
             Cell::Time(v) => Ok(Some(*v)),
             Cell::Text(s) => DateTime::parse_from_rfc3339(s)
                 .map(|t| Some(t.with_timezone(&Utc)))
-                .map_err(|e| StoreError::Corrupt(format!("column {col}: bad timestamp {s:?}: {e}"))),
+                .map_err(|e| {
+                    StoreError::Corrupt(format!("column {col}: bad timestamp {s:?}: {e}"))
+                }),
             other => Err(corrupt(col, "a timestamp", other)),
         }
     }
 
     pub fn time(&self, col: &str) -> StoreResult<DateTime<Utc>> {
-        self.opt_time(col)?.ok_or_else(|| corrupt(col, "a timestamp", &Cell::Null))
+        self.opt_time(col)?
+            .ok_or_else(|| corrupt(col, "a timestamp", &Cell::Null))
     }
 
     pub fn decimal(&self, col: &str) -> StoreResult<Decimal> {
@@ -191,7 +196,8 @@ impl Row {
     }
 
     pub fn uuid(&self, col: &str) -> StoreResult<Uuid> {
-        self.opt_uuid(col)?.ok_or_else(|| corrupt(col, "a uuid", &Cell::Null))
+        self.opt_uuid(col)?
+            .ok_or_else(|| corrupt(col, "a uuid", &Cell::Null))
     }
 
     pub fn org(&self, col: &str) -> StoreResult<domain::OrgId> {

@@ -108,12 +108,20 @@ impl<D: Driver> ConnectionStore for D {
 
     async fn connections(&self) -> StoreResult<Vec<Connection>> {
         let sql = format!("SELECT {COLS} FROM connections ORDER BY seller_id");
-        self.read(&sql, args![]).await?.iter().map(connection).collect()
+        self.read(&sql, args![])
+            .await?
+            .iter()
+            .map(connection)
+            .collect()
     }
 
     async fn org_connections(&self, org: OrgId) -> StoreResult<Vec<Connection>> {
         let sql = format!("SELECT {COLS} FROM connections WHERE org_id = $1 ORDER BY seller_id");
-        self.read(&sql, args![org]).await?.iter().map(connection).collect()
+        self.read(&sql, args![org])
+            .await?
+            .iter()
+            .map(connection)
+            .collect()
     }
 
     async fn org_connection(
@@ -208,7 +216,10 @@ impl<D: Driver> ConnectionStore for D {
             return Ok(true);
         }
         let exists = self
-            .write("SELECT 1 AS one FROM connections WHERE seller_id = $1", args![seller])
+            .write(
+                "SELECT 1 AS one FROM connections WHERE seller_id = $1",
+                args![seller],
+            )
             .await?;
         if exists.is_empty() {
             Err(StoreError::NotFound(format!("store {seller}")))

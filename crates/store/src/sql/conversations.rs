@@ -261,7 +261,8 @@ impl<D: Driver> ConversationStore for D {
         org: OrgId,
         id: ConversationId,
     ) -> StoreResult<Option<Conversation>> {
-        let sql = format!("SELECT {CONV_COLS} FROM conversations c WHERE c.id = $1 AND c.org_id = $2");
+        let sql =
+            format!("SELECT {CONV_COLS} FROM conversations c WHERE c.id = $1 AND c.org_id = $2");
         self.read_optional(&sql, args![id, org])
             .await?
             .as_ref()

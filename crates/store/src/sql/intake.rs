@@ -338,14 +338,11 @@ impl<D: Driver> IntakeStore for D {
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<Job>> {
         let claim = uuid::Uuid::new_v4().to_string();
-        self.write(
-            self.claim_sql(),
-            args![now, lease_until, claim, Utc::now()],
-        )
-        .await?
-        .first()
-        .map(job)
-        .transpose()
+        self.write(self.claim_sql(), args![now, lease_until, claim, Utc::now()])
+            .await?
+            .first()
+            .map(job)
+            .transpose()
     }
 
     async fn complete_job(&self, j: &Job) -> StoreResult<()> {
@@ -376,7 +373,10 @@ impl<D: Driver> IntakeStore for D {
     async fn job_counts(&self) -> StoreResult<JobCounts> {
         counts(
             &self
-                .read("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state", args![])
+                .read(
+                    "SELECT state, COUNT(*) AS n FROM jobs GROUP BY state",
+                    args![],
+                )
                 .await?,
         )
     }
@@ -393,9 +393,8 @@ impl<D: Driver> IntakeStore for D {
     }
 
     async fn org_jobs(&self, org: OrgId, limit: i64) -> StoreResult<Vec<Job>> {
-        let sql = format!(
-            "SELECT {JOB_COLS} FROM jobs WHERE org_id = $1 ORDER BY id DESC LIMIT $2"
-        );
+        let sql =
+            format!("SELECT {JOB_COLS} FROM jobs WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
         self.read(&sql, args![org, limit.max(0)])
             .await?
             .iter()

@@ -11,8 +11,8 @@
 //! SQLite keeps timestamps as fixed-width text and money as decimal text, PostgreSQL uses
 //! TIMESTAMPTZ and NUMERIC; both read back into the same [`Cell`] getters.
 
-mod cell;
 pub(crate) mod catalog;
+mod cell;
 pub(crate) mod connections;
 pub(crate) mod conversations;
 pub mod intake;

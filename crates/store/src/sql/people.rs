@@ -67,11 +67,14 @@ impl<D: Driver> PeopleStore for D {
     }
 
     async fn org(&self, id: OrgId) -> StoreResult<Option<Organization>> {
-        self.read_optional("SELECT id, name FROM organizations WHERE id = $1", args![id])
-            .await?
-            .as_ref()
-            .map(organization)
-            .transpose()
+        self.read_optional(
+            "SELECT id, name FROM organizations WHERE id = $1",
+            args![id],
+        )
+        .await?
+        .as_ref()
+        .map(organization)
+        .transpose()
     }
 
     async fn org_by_name(&self, name: &str) -> StoreResult<Option<Organization>> {
@@ -133,7 +136,11 @@ impl<D: Driver> PeopleStore for D {
     async fn org_people(&self, org: OrgId) -> StoreResult<Vec<Person>> {
         let sql =
             format!("SELECT {PERSON_COLS} FROM people p WHERE p.org_id = $1 ORDER BY p.name, p.id");
-        self.read(&sql, args![org]).await?.iter().map(person).collect()
+        self.read(&sql, args![org])
+            .await?
+            .iter()
+            .map(person)
+            .collect()
     }
 
     async fn count_people(&self) -> StoreResult<i64> {
