@@ -28,6 +28,7 @@ pub mod error;
 pub mod ingest;
 pub mod jobs;
 pub mod live;
+pub mod people;
 pub mod reconcile;
 pub mod scripted_connect;
 pub mod service;
@@ -60,6 +61,7 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .merge(webhook)
         .merge(api::routes())
+        .merge(people::routes())
         .merge(web::routes())
         .layer(axum::middleware::from_fn(csrf::guard))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -8,5 +8,6 @@ mod browser;
 mod helpers;
 mod inbox;
 mod ingest;
+mod isolation;
 mod reconcile;
 mod slice;

@@ -1,0 +1,96 @@
+//! People of an organization: admins list and add them; everyone picks their own language.
+//! Every route works inside the signed-in person's organization only.
+
+use crate::auth::ApiPerson;
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use domain::{Person, Role};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/people", get(list).post(create))
+        .route("/api/me/language", put(set_language))
+}
+
+/// Admins only; agents get 403 (see the permission table in the README).
+pub fn require_admin(person: &Person) -> AppResult<()> {
+    if person.is_admin() {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("admins only".into()))
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+) -> AppResult<Json<Vec<Person>>> {
+    require_admin(&person)?;
+    Ok(Json(state.store.org_people(person.org_id).await?))
+}
+
+#[derive(Deserialize)]
+struct NewPersonBody {
+    email: String,
+    name: String,
+    password: String,
+    role: Role,
+}
+
+/// Adds a person to the admin's own organization; there is no way to name another one.
+async fn create(
+    State(state): State<AppState>,
+    ApiPerson(admin): ApiPerson,
+    Json(body): Json<NewPersonBody>,
+) -> AppResult<(StatusCode, Json<Person>)> {
+    require_admin(&admin)?;
+    let person = crate::auth::create_person(
+        &state,
+        admin.org_id,
+        &body.email,
+        &body.name,
+        &body.password,
+        body.role,
+    )
+    .await?;
+    tracing::info!(person.id = %person.id, by = %admin.id, "person added");
+    Ok((StatusCode::CREATED, Json(person)))
+}
+
+/// The UI languages a person can choose; `None` follows the browser.
+pub const LANGUAGES: [&str; 3] = ["es", "pt", "en"];
+
+#[derive(Deserialize)]
+struct LanguageBody {
+    language: Option<String>,
+}
+
+async fn set_language(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+    Json(body): Json<LanguageBody>,
+) -> AppResult<StatusCode> {
+    let language = body
+        .language
+        .as_deref()
+        .map(str::trim)
+        .filter(|l| !l.is_empty());
+    if let Some(lang) = language
+        && !LANGUAGES.contains(&lang)
+    {
+        return Err(AppError::bad_request(
+            "unknown_language",
+            format!("{lang:?} is not one of {}", LANGUAGES.join(", ")),
+        ));
+    }
+    state
+        .store
+        .set_person_language(person.org_id, person.id, language)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
