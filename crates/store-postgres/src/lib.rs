@@ -20,15 +20,16 @@
 mod codec;
 pub mod test_support;
 
-use async_trait::async_trait;
 use sqlx::ConnectOptions;
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use std::str::FromStr;
 use std::time::Duration;
-use store::sql::{Args, Dialect, Driver, Exec, Row, Tx};
-use store::{StoreError, StoreResult};
+use store::StoreError;
+use store::sql::Dialect;
+use store::sqlx_driver::SqlxPools;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// Connections per process. Requests and workers hold one only for a statement or a short
 /// transaction (never across a Mercado Libre call), so a few go a long way.
@@ -40,31 +41,21 @@ const MAX_CONNECTIONS: u32 = 10;
 /// sorts the due backlog, and `SKIP LOCKED` lets any number of workers claim at once without
 /// waiting on (or receiving) each other's job. (`FOR UPDATE` is not allowed in a `UNION`
 /// branch, hence the CTEs.)
-macro_rules! claim_sql {
-    () => {
-        "WITH expired AS (
-             SELECT id FROM jobs WHERE state = 'running' AND lease_until < $1
-             ORDER BY lease_until, id
-             LIMIT 1
-             FOR UPDATE SKIP LOCKED),
-         queued AS (
-             SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1
-                 AND NOT EXISTS (SELECT 1 FROM expired)
-             ORDER BY run_at, id
-             LIMIT 1
-             FOR UPDATE SKIP LOCKED),
-         next AS (SELECT id FROM expired UNION ALL SELECT id FROM queued)
-         UPDATE jobs SET state = 'running', lease_until = $2, attempts = jobs.attempts + 1,
-             claim_id = $3, updated_at = $4
-         FROM next WHERE jobs.id = next.id"
-    };
-}
-pub const CLAIM_SQL: &str = claim_sql!();
-const CLAIM_RETURNING_JOB: &str = concat!(
-    claim_sql!(),
-    " RETURNING jobs.id, jobs.org_id, jobs.kind, jobs.payload, jobs.dedup_key, jobs.state,
-         jobs.attempts, jobs.last_error, jobs.run_at, jobs.lease_until, jobs.claim_id"
-);
+pub const CLAIM_SQL: &str = "WITH expired AS (
+         SELECT id FROM jobs WHERE state = 'running' AND lease_until < $1
+         ORDER BY lease_until, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED),
+     queued AS (
+         SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1
+             AND NOT EXISTS (SELECT 1 FROM expired)
+         ORDER BY run_at, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED),
+     next AS (SELECT id AS next_id FROM expired UNION ALL SELECT id FROM queued)
+     UPDATE jobs SET state = 'running', lease_until = $2, attempts = jobs.attempts + 1,
+         claim_id = $3, updated_at = $4
+     FROM next WHERE jobs.id = next.next_id";
 
 /// Mostrador's storage on PostgreSQL.
 #[derive(Debug, Clone)]
@@ -118,22 +109,17 @@ impl PgStore {
     }
 
     /// Applies pending migrations (idempotent; connecting already does it). sqlx serialises
-    /// concurrent migrators with an advisory lock, so several processes may start at once.
+    /// concurrent migrators, so several processes may start at once.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR
             .run(&self.pool)
             .await
-            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
+            .map_err(store::sqlx_driver::migration_failed)
     }
 
     /// The schema this store is confined to, if any.
     pub fn schema(&self) -> Option<&str> {
         self.schema.as_deref()
-    }
-
-    /// Closes the pool, waiting for connections in use to be returned.
-    pub async fn close(&self) {
-        self.pool.close().await;
     }
 }
 
@@ -152,69 +138,18 @@ fn check_schema_name(schema: &str) -> Result<(), StoreError> {
     }
 }
 
-/// A transaction on one pooled connection.
-pub struct PgTx(sqlx::Transaction<'static, sqlx::Postgres>);
+impl SqlxPools for PgStore {
+    type Codec = codec::PgCodec;
+    const DIALECT: Dialect = Dialect::Postgres;
+    const CLAIM_SQL: &'static str = CLAIM_SQL;
+    const BEGIN: Option<&'static str> = None;
 
-#[async_trait]
-impl Exec for PgTx {
-    async fn fetch(&mut self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
-        let rows = codec::query(sql, args)
-            .fetch_all(&mut *self.0)
-            .await
-            .map_err(codec::db_err)?;
-        codec::rows(&rows)
+    fn reader(&self) -> &PgPool {
+        &self.pool
     }
 
-    async fn execute(&mut self, sql: &str, args: Args) -> StoreResult<u64> {
-        codec::query(sql, args)
-            .execute(&mut *self.0)
-            .await
-            .map(|done| done.rows_affected())
-            .map_err(codec::db_err)
-    }
-}
-
-#[async_trait]
-impl Tx for PgTx {
-    async fn commit(self) -> StoreResult<()> {
-        self.0.commit().await.map_err(codec::db_err)
-    }
-}
-
-#[async_trait]
-impl Driver for PgStore {
-    type Tx = PgTx;
-
-    fn dialect(&self) -> Dialect {
-        Dialect::Postgres
-    }
-
-    async fn read(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
-        let rows = codec::query(sql, args)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(codec::db_err)?;
-        codec::rows(&rows)
-    }
-
-    async fn write(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
-        self.read(sql, args).await
-    }
-
-    async fn write_count(&self, sql: &str, args: Args) -> StoreResult<u64> {
-        codec::query(sql, args)
-            .execute(&self.pool)
-            .await
-            .map(|done| done.rows_affected())
-            .map_err(codec::db_err)
-    }
-
-    async fn begin(&self) -> StoreResult<PgTx> {
-        self.pool.begin().await.map(PgTx).map_err(codec::db_err)
-    }
-
-    fn claim_sql(&self) -> &'static str {
-        CLAIM_RETURNING_JOB
+    fn writer(&self) -> &PgPool {
+        &self.pool
     }
 }
 

@@ -6,6 +6,7 @@
 //! [`ALLOW_SKIP_VAR`]`=1` explicitly allows skipping, and then every skip is printed.
 
 use crate::PgStore;
+use store::sqlx_driver::SqlxPools;
 
 /// The database the PostgreSQL tests use, e.g. `postgres://postgres@127.0.0.1:5432/test`.
 pub const PG_URL_VAR: &str = "MOSTRADOR_TEST_PG_URL";

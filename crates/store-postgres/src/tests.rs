@@ -6,6 +6,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use std::time::Duration;
 use store::prelude::*;
 use store::sql::intake::enqueue_on;
+use store::sql::{Driver, Tx};
 use store::{JobState, NewJob, args};
 
 fn fetch(run_at: DateTime<Utc>) -> NewJob {

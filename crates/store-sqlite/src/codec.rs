@@ -1,12 +1,11 @@
-//! How neutral values are bound to SQLite and read back, and how its errors become
-//! [`store::StoreError`]s. Everything that knows about SQLite's text encodings lives here.
+//! How neutral values are bound to SQLite and read back. Everything that knows about SQLite's
+//! text encodings lives here.
 
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Column, Row as _, Sqlite, TypeInfo, ValueRef};
-use std::sync::Arc;
-use store::sql::{Args, Cell, Row, Value};
-use store::{StoreError, StoreResult};
+use sqlx::Row as _;
+use sqlx::sqlite::{Sqlite, SqliteQueryResult, SqliteRow};
+use store::sql::{Cell, Value};
+use store::sqlx_driver::{Codec, Query};
 
 pub(crate) use store::sqlx_errors::db_err;
 
@@ -16,61 +15,36 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-pub(crate) fn query(sql: &str, args: Args) -> sqlx::query::Query<'static, Sqlite, SqliteArguments> {
-    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()));
-    for value in args {
-        q = match value {
-            Value::Int(v) => q.bind(v),
-            Value::Text(v) => q.bind(v),
-            Value::Bytes(v) => q.bind(v),
-            Value::Bool(v) => q.bind(v),
-            Value::Time(v) => q.bind(v.map(ts)),
-            // The exact decimal text: `Decimal`'s Display keeps its scale (12345678.90 stays .90).
-            Value::Decimal(v) => q.bind(v.map(|d| d.to_string())),
-            Value::Json(v) => q.bind(v.map(|j| j.to_string())),
-            Value::Uuid(v) => q.bind(v.map(|u| u.hyphenated().to_string())),
-        };
-    }
-    q
-}
+pub struct SqliteCodec;
 
-/// Reads rows by each value's own storage class (SQLite types values, not columns).
-pub(crate) fn rows(rows: &[SqliteRow]) -> StoreResult<Vec<Row>> {
-    let Some(first) = rows.first() else {
-        return Ok(Vec::new());
-    };
-    let columns: Arc<[String]> = first
-        .columns()
-        .iter()
-        .map(|c| c.name().to_string())
-        .collect();
-    rows.iter()
-        .map(|row| {
-            let cells = (0..columns.len())
-                .map(|i| cell(row, i))
-                .collect::<StoreResult<Vec<_>>>()?;
-            Ok(Row::new(columns.clone(), cells))
-        })
-        .collect()
-}
+impl Codec for SqliteCodec {
+    type DB = Sqlite;
 
-fn cell(row: &SqliteRow, i: usize) -> StoreResult<Cell> {
-    let raw = row.try_get_raw(i).map_err(db_err)?;
-    if raw.is_null() {
-        return Ok(Cell::Null);
+    fn bind(q: Query<Sqlite>, value: Value) -> Query<Sqlite> {
+        // Text for what SQLite has no type for. The exact decimal text: `Decimal`'s Display keeps
+        // its scale (12345678.90 stays .90).
+        store::bind_value!(q, value,
+            Value::Time(t) => q.bind(t.map(ts)),
+            Value::Decimal(d) => q.bind(d.map(|d| d.to_string())),
+            Value::Json(j) => q.bind(j.map(|j| j.to_string())),
+            Value::Uuid(u) => q.bind(u.map(|u| u.hyphenated().to_string())),
+        )
     }
-    let kind = raw.type_info().name().to_string();
-    Ok(match kind.as_str() {
-        "INTEGER" | "BOOLEAN" => Cell::Int(row.try_get_unchecked(i).map_err(db_err)?),
-        "REAL" => Cell::Float(row.try_get_unchecked(i).map_err(db_err)?),
-        "BLOB" => Cell::Bytes(row.try_get_unchecked(i).map_err(db_err)?),
-        "TEXT" | "DATETIME" | "DATE" | "TIME" | "NUMERIC" => {
-            Cell::Text(row.try_get_unchecked(i).map_err(db_err)?)
-        }
-        other => {
-            return Err(StoreError::Corrupt(format!(
-                "column {i}: unexpected SQLite type {other}"
-            )));
-        }
-    })
+
+    /// By each value's own storage class: SQLite types values, not columns.
+    fn cell(row: &SqliteRow, i: usize, kind: &str) -> Result<Option<Cell>, sqlx::Error> {
+        Ok(Some(match kind {
+            "INTEGER" | "BOOLEAN" => Cell::Int(row.try_get_unchecked(i)?),
+            "REAL" => Cell::Float(row.try_get_unchecked(i)?),
+            "BLOB" => Cell::Bytes(row.try_get_unchecked(i)?),
+            "TEXT" | "DATETIME" | "DATE" | "TIME" | "NUMERIC" => {
+                Cell::Text(row.try_get_unchecked(i)?)
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn affected(done: &SqliteQueryResult) -> u64 {
+        done.rows_affected()
+    }
 }

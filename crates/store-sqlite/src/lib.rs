@@ -17,13 +17,14 @@
 
 mod codec;
 
-use async_trait::async_trait;
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::str::FromStr;
 use std::time::Duration;
-use store::sql::{Args, Dialect, Driver, Exec, Row, Tx};
+use store::sql::{Args, Dialect, Driver, Row};
+use store::sqlx_driver::SqlxPools;
 use store::{StoreError, StoreResult};
 
 /// How long a connection waits for another process's write lock before giving up.
@@ -31,30 +32,20 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Readers only contend with each other for CPU; a few cover the server's concurrent pages.
 const READERS: u32 = 4;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
 /// The claim: two probes, each an ordered walk of one partial index that stops at its first row —
 /// an expired lease first (a crashed worker's job has waited longest), else the next due queued
 /// job. Neither sorts the due backlog. No row locks are needed: SQLite runs each write statement
 /// under its database-wide write lock, so picking and leasing a job is never interleaved with
 /// another claim.
-macro_rules! claim_sql {
-    () => {
-        "UPDATE jobs SET state = 'running', lease_until = $2,
-             attempts = attempts + 1, claim_id = $3, updated_at = $4
-         WHERE id = COALESCE(
-             (SELECT id FROM jobs WHERE state = 'running' AND lease_until < $1
-              ORDER BY lease_until, id LIMIT 1),
-             (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1
-              ORDER BY run_at, id LIMIT 1))"
-    };
-}
-pub const CLAIM_SQL: &str = claim_sql!();
-const CLAIM_RETURNING_JOB: &str = concat!(
-    claim_sql!(),
-    " RETURNING id, org_id, kind, payload, dedup_key, state, attempts, last_error, run_at,
-         lease_until, claim_id"
-);
+pub const CLAIM_SQL: &str = "UPDATE jobs SET state = 'running', lease_until = $2,
+         attempts = attempts + 1, claim_id = $3, updated_at = $4
+     WHERE id = COALESCE(
+         (SELECT id FROM jobs WHERE state = 'running' AND lease_until < $1
+          ORDER BY lease_until, id LIMIT 1),
+         (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1
+          ORDER BY run_at, id LIMIT 1))";
 
 /// Mostrador's storage on a SQLite file (or in memory, for tests).
 #[derive(Debug, Clone)]
@@ -140,18 +131,13 @@ impl SqliteStore {
         Ok(store)
     }
 
-    /// Applies pending migrations (idempotent; `open` already does it).
+    /// Applies pending migrations (idempotent; open already does it). sqlx serialises
+    /// concurrent migrators, so several processes may start at once.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR
             .run(&self.writer)
             .await
-            .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))
-    }
-
-    /// Closes both pools, checkpointing the WAL (used by tests that reopen the same file).
-    pub async fn close(&self) {
-        self.reader.close().await;
-        self.writer.close().await;
+            .map_err(store::sqlx_driver::migration_failed)
     }
 
     /// The database's journal mode (`wal` for files), for health output and tests.
@@ -168,119 +154,19 @@ impl SqliteStore {
     }
 }
 
-/// A write transaction on the writer connection.
-pub struct SqliteTx(sqlx::Transaction<'static, sqlx::Sqlite>);
+impl SqlxPools for SqliteStore {
+    type Codec = codec::SqliteCodec;
+    const DIALECT: Dialect = Dialect::Sqlite;
+    const CLAIM_SQL: &'static str = CLAIM_SQL;
+    /// Takes the write lock at once, so a second process waits on the busy timeout instead of
+    /// failing mid-transaction.
+    const BEGIN: Option<&'static str> = Some("BEGIN IMMEDIATE");
 
-#[async_trait]
-impl Exec for SqliteTx {
-    async fn fetch(&mut self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
-        let rows = codec::query(sql, args)
-            .fetch_all(&mut *self.0)
-            .await
-            .map_err(codec::db_err)?;
-        codec::rows(&rows)
+    fn reader(&self) -> &SqlitePool {
+        &self.reader
     }
 
-    async fn execute(&mut self, sql: &str, args: Args) -> StoreResult<u64> {
-        codec::query(sql, args)
-            .execute(&mut *self.0)
-            .await
-            .map(|done| done.rows_affected())
-            .map_err(codec::db_err)
-    }
-}
-
-#[async_trait]
-impl Tx for SqliteTx {
-    async fn commit(self) -> StoreResult<()> {
-        self.0.commit().await.map_err(codec::db_err)
-    }
-}
-
-#[async_trait]
-impl Driver for SqliteStore {
-    type Tx = SqliteTx;
-
-    fn dialect(&self) -> Dialect {
-        Dialect::Sqlite
-    }
-
-    async fn read(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
-        let rows = codec::query(sql, args)
-            .fetch_all(&self.reader)
-            .await
-            .map_err(codec::db_err)?;
-        codec::rows(&rows)
-    }
-
-    async fn write(&self, sql: &str, args: Args) -> StoreResult<Vec<Row>> {
-        let rows = codec::query(sql, args)
-            .fetch_all(&self.writer)
-            .await
-            .map_err(codec::db_err)?;
-        codec::rows(&rows)
-    }
-
-    async fn write_count(&self, sql: &str, args: Args) -> StoreResult<u64> {
-        codec::query(sql, args)
-            .execute(&self.writer)
-            .await
-            .map(|done| done.rows_affected())
-            .map_err(codec::db_err)
-    }
-
-    async fn begin(&self) -> StoreResult<SqliteTx> {
-        self.writer
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map(SqliteTx)
-            .map_err(codec::db_err)
-    }
-
-    fn claim_sql(&self) -> &'static str {
-        CLAIM_RETURNING_JOB
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-
-    use super::*;
-    use store::args;
-
-    /// Each claim probe walks its partial index in order: no temp b-tree sorting the backlog.
-    #[tokio::test]
-    async fn the_claim_reads_its_indexes_in_order() {
-        let s = SqliteStore::open_in_memory().await.unwrap();
-        s.write_count(
-            "WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < 5000)
-             INSERT INTO jobs (kind, payload, state, run_at, created_at, updated_at)
-             SELECT 'k', '{}', CASE WHEN x % 2 = 0 THEN 'done' ELSE 'queued' END,
-                 printf('2024-05-01T%02d:00:00.000000Z', x % 24), 'x', 'x' FROM g",
-            args![],
-        )
-        .await
-        .unwrap();
-        s.write_count("ANALYZE", args![]).await.unwrap();
-        let t0 = chrono::DateTime::parse_from_rfc3339("2024-05-01T12:00:00Z")
-            .unwrap()
-            .with_timezone(&chrono::Utc);
-        let plan = s
-            .raw_rows(
-                &format!("EXPLAIN QUERY PLAN {CLAIM_SQL}"),
-                args![t0, t0 + chrono::Duration::minutes(2), "claim", t0],
-            )
-            .await
-            .unwrap()
-            .iter()
-            .map(|row| row.text("detail"))
-            .collect::<StoreResult<Vec<_>>>()
-            .unwrap()
-            .join("\n");
-        println!("{plan}");
-        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
-        assert!(plan.contains("jobs_lease_idx"), "{plan}");
-        assert!(plan.contains("jobs_claim_idx"), "{plan}");
+    fn writer(&self) -> &SqlitePool {
+        &self.writer
     }
 }

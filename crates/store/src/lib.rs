@@ -26,6 +26,8 @@ pub mod conformance;
 pub mod model;
 pub mod sql;
 #[cfg(feature = "sqlx")]
+pub mod sqlx_driver;
+#[cfg(feature = "sqlx")]
 pub mod sqlx_errors;
 pub mod support;
 

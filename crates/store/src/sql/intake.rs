@@ -338,7 +338,8 @@ impl<D: Driver> IntakeStore for D {
         lease_until: DateTime<Utc>,
     ) -> StoreResult<Option<Job>> {
         let claim = uuid::Uuid::new_v4().to_string();
-        self.write(self.claim_sql(), args![now, lease_until, claim, Utc::now()])
+        let sql = format!("{} RETURNING {JOB_COLS}", self.claim_sql());
+        self.write(&sql, args![now, lease_until, claim, Utc::now()])
             .await?
             .first()
             .map(job)

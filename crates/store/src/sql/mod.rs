@@ -96,8 +96,8 @@ pub trait Driver: Send + Sync + 'static {
     async fn begin(&self) -> StoreResult<Self::Tx>;
 
     /// The job-claim statement (see [`intake`]), the one place the dialects' locking differs. It
-    /// takes `$1` now, `$2` lease end, `$3` claim id, `$4` updated-at, and returns the job's
-    /// columns unqualified.
+    /// takes `$1` now, `$2` lease end, `$3` claim id, `$4` updated-at; the store appends
+    /// `RETURNING` with the job's columns, so no other table in it may have those names.
     fn claim_sql(&self) -> &'static str;
 
     async fn read_optional(&self, sql: &str, args: Args) -> StoreResult<Option<Row>> {
