@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use store::prelude::*;
+use store::sqlx_driver::SqlxPools;
 use store_postgres::test_support::{discard_test_store, fresh_test_store, pg_url_or_skip};
 
 store::conformance_tests!(

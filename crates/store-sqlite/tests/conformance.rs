@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use store::prelude::*;
+use store::sqlx_driver::SqlxPools;
 use store_sqlite::SqliteStore;
 
 store::conformance_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
