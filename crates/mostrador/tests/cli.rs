@@ -11,10 +11,13 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mostrador"))
 }
 
+/// An official Mercado Libre sample from the repository's copy (`crates/meli/tests/fixtures`).
 fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/meli-fixtures/docs")
-        .join(rel)
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../meli/tests/fixtures")
+        .join(rel);
+    assert!(path.is_file(), "fixture missing: {}", path.display());
+    path
 }
 
 #[test]
