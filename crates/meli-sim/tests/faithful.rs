@@ -1,4 +1,4 @@
-//! Faithfulness: every key of each official sample (shared/meli-fixtures/docs, or the example
+//! Faithfulness: every key of each official sample (crates/meli/tests/fixtures, or the example
 //! printed in meli-api.md where the fixture is broken) appears in the simulator's response with
 //! the same JSON type. Legitimate differences are allow-listed with a reason; an allow-list entry
 //! that stops being needed fails the test, so the list stays honest.

@@ -1,4 +1,4 @@
-//! The official documentation samples (`/work/shared/meli-fixtures/docs`)
+//! The official documentation samples (`tests/fixtures/`, see its README)
 //! against our models.
 //!
 //! Every file in the seven directories the client covers must appear in
@@ -248,11 +248,12 @@ const FILES: &[(&str, Expect)] = &[
     ),
 ];
 
+/// The in-repository copy of the samples (`crates/meli/tests/fixtures`).
 fn docs() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/meli-fixtures/docs");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     assert!(
         dir.join("INDEX.md").is_file(),
-        "fixtures not found at {} (expected /work/shared/meli-fixtures/docs next to the repo)",
+        "fixtures not found at {} (they are part of the repository: is the checkout complete?)",
         dir.display()
     );
     dir
@@ -275,13 +276,96 @@ fn is_broken(rel: &str) -> bool {
     rel.ends_with(".json-broken")
 }
 
+/// The `| resource | files | valid JSON |` rows of INDEX.md's summary table.
+fn index_summary(index: &str) -> Vec<(String, usize, usize)> {
+    index
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line
+                .trim()
+                .trim_matches('|')
+                .split('|')
+                .map(str::trim)
+                .collect();
+            match cells[..] {
+                [dir, files, valid] if !dir.starts_with('*') => {
+                    Some((dir.to_owned(), files.parse().ok()?, valid.parse().ok()?))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The in-repository copy is complete and intact: every directory INDEX.md lists holds exactly
+/// its number of files, of which its number of valid JSON (`.json`, parsing) and the rest
+/// deliberately broken (`.json-broken`, not parsing); every file INDEX.md lists by name exists and
+/// nothing else does.
 #[test]
-fn fixtures_resolve_to_the_shared_folder() {
-    let canonical = docs().canonicalize().unwrap();
-    assert!(
-        canonical.ends_with("shared/meli-fixtures/docs"),
-        "{}",
-        canonical.display()
+fn fixtures_match_their_index() {
+    let root = docs();
+    let index = fs::read_to_string(root.join("INDEX.md")).unwrap();
+    let summary = index_summary(&index);
+    assert_eq!(summary.len(), 16, "resource rows in INDEX.md: {summary:?}");
+    for dir in DIRS {
+        assert!(
+            summary.iter().any(|(d, _, _)| d == dir),
+            "INDEX.md lists {dir}"
+        );
+    }
+
+    let mut on_disk = BTreeSet::new();
+    let mut total = 0;
+    for (dir, files, valid) in &summary {
+        let mut seen = 0;
+        let mut parsed = 0;
+        for entry in fs::read_dir(root.join(dir)).unwrap_or_else(|e| panic!("{dir}: {e}")) {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            let rel = format!("{dir}/{name}");
+            let ok = serde_json::from_str::<serde_json::Value>(&read(&rel)).is_ok();
+            if is_broken(&rel) {
+                assert!(!ok, "{rel} is marked broken but parses");
+            } else {
+                assert!(name.ends_with(".json"), "unexpected file type: {rel}");
+                assert!(ok, "{rel} does not parse");
+                parsed += 1;
+            }
+            seen += 1;
+            on_disk.insert(rel);
+        }
+        assert_eq!(
+            (seen, parsed),
+            (*files, *valid),
+            "{dir}: (files, valid JSON) on disk vs INDEX.md"
+        );
+        total += seen;
+    }
+    assert_eq!(total, 260, "files in the copy");
+
+    let mut subdirs = BTreeSet::new();
+    for entry in fs::read_dir(&root).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            subdirs.insert(name);
+        } else {
+            assert!(
+                ["INDEX.md", "README.md"].contains(&name.as_str()),
+                "unexpected file at the top of the fixtures: {name}"
+            );
+        }
+    }
+    let listed_dirs: BTreeSet<String> = summary.iter().map(|(d, _, _)| d.clone()).collect();
+    assert_eq!(subdirs, listed_dirs, "directories on disk vs INDEX.md");
+
+    let listed_files: BTreeSet<String> = index
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        listed_files, on_disk,
+        "files INDEX.md lists by name vs on disk"
     );
 }
 

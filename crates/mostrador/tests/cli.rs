@@ -11,10 +11,13 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_mostrador"))
 }
 
+/// An official Mercado Libre sample from the repository's copy (`crates/meli/tests/fixtures`).
 fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/meli-fixtures/docs")
-        .join(rel)
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../meli/tests/fixtures")
+        .join(rel);
+    assert!(path.is_file(), "fixture missing: {}", path.display());
+    path
 }
 
 #[test]
@@ -195,10 +198,19 @@ fn admin_creates_organizations_and_their_people() {
     assert!(text(&again).contains("already"));
 }
 
-/// The README's demo command, end to end: it connects the demo stores, serves the inbox and the
-/// simulated buyers' questions arrive in it.
+/// How long the demo gets to deliver a question asked after it started.
+const LIVE_DELIVERY_BOUND: Duration = Duration::from_secs(60);
+
+/// The README's demo command, end to end: it connects the demo stores, serves the inbox, and
+/// questions asked after it started arrive live: Mercado Libre (here the simulator) notifies the
+/// webhook and a worker fetches the question. The sweep on connecting only finds questions asked
+/// before, so the test lets it finish, then asks its own, uniquely worded question through the
+/// simulator's control API and waits for that one; the simulator's delivery log and the app's
+/// notification record show it came through the webhook (not a later sweep, nor `/missed_feeds`).
+/// The simulated buyers (`--question-every 1`) must show up too.
 #[tokio::test]
-async fn demo_serves_an_inbox_that_fills_with_questions() {
+async fn demo_delivers_questions_asked_after_it_started_to_the_inbox() {
+    let started = chrono::Utc::now();
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = bin();
     cmd.args([
@@ -208,21 +220,34 @@ async fn demo_serves_an_inbox_that_fills_with_questions() {
         "--question-every",
         "1",
         "--exit-after",
-        "60",
+        "180",
         "--data-dir",
     ])
     .arg(dir.path());
-    let (_child, url) = start_and_read_url(&mut cmd, "Mostrador demo running at ").await;
+    let (_child, urls) = start_and_read_urls(
+        &mut cmd,
+        &[
+            "Mostrador demo running at ",
+            "  Mercado Libre simulator at ",
+        ],
+    )
+    .await;
+    let (url, sim) = (&urls[0], &urls[1]);
 
     let http = reqwest::Client::new();
-    let health: serde_json::Value = http
-        .get(format!("{url}/healthz"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let get = |path: String, token: Option<String>| {
+        let req = http.get(path);
+        let req = match token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        };
+        async move {
+            let resp = req.send().await.unwrap();
+            assert!(resp.status().is_success(), "{}", resp.status());
+            resp.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let health = get(format!("{url}/healthz"), None).await;
     assert_eq!(health["status"], "ok");
     let login: serde_json::Value = http
         .post(format!("{url}/api/login"))
@@ -234,45 +259,137 @@ async fn demo_serves_an_inbox_that_fills_with_questions() {
         .await
         .unwrap();
     let token = login["token"].as_str().unwrap().to_string();
-    let stores: serde_json::Value = http
-        .get(format!("{url}/api/stores"))
-        .bearer_auth(&token)
+    let auth = || Some(token.clone());
+    let stores = get(format!("{url}/api/stores"), auth()).await;
+    assert!(
+        stores.as_array().unwrap().len() >= 2,
+        "demo stores connected: {stores}"
+    );
+
+    // Let the sweep of connecting finish first (nothing queued or running), so that it cannot be
+    // what brings the question in.
+    let idle_deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let jobs = get(format!("{url}/api/jobs"), auth()).await;
+        if jobs["queued"] == 0
+            && jobs["running"] == 0
+            && jobs["done"].as_i64().is_some_and(|d| d > 0)
+        {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < idle_deadline,
+            "the demo's job queue never settled after connecting: {jobs}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    // A buyer asks on a demo store's listing, now, in words no seeded question uses.
+    let sellers = get(format!("{sim}/_sim/sellers"), None).await;
+    let item = sellers[0]["items"][0].as_str().unwrap().to_string();
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let text = format!("¿Llega a Ushuaia antes del viernes? (consulta {nonce})");
+    let asked: serde_json::Value = http
+        .post(format!("{sim}/_sim/questions"))
+        .json(&serde_json::json!({"item_id": item, "text": text}))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    assert!(
-        stores.as_array().unwrap().len() >= 2,
-        "demo stores connected: {stores}"
-    );
-    let mut conversations = 0;
-    for _ in 0..150 {
-        let list: serde_json::Value = http
-            .get(format!("{url}/api/conversations"))
-            .bearer_auth(&token)
-            .send()
-            .await
+    let qid = asked["question_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("the simulator refused the question: {asked}"));
+    let (meli_ref, resource) = (qid.to_string(), format!("/questions/{qid}"));
+
+    let deadline = tokio::time::Instant::now() + LIVE_DELIVERY_BOUND;
+    let ours = loop {
+        let list = get(format!("{url}/api/conversations?limit=500"), auth()).await;
+        if let Some(c) = list
+            .as_array()
             .unwrap()
-            .json()
-            .await
-            .unwrap();
-        conversations = list.as_array().unwrap().len();
-        if conversations >= 2 {
+            .iter()
+            .find(|c| c["meli_ref"] == meli_ref.as_str())
+        {
+            break c.clone();
+        }
+        if tokio::time::Instant::now() >= deadline {
+            let deliveries = get(format!("{sim}/_sim/deliveries"), None).await;
+            let ours: Vec<_> = deliveries
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["resource"] == resource)
+                .collect();
+            panic!(
+                "question {qid}, asked after the demo started, did not reach the inbox within \
+                 {LIVE_DELIVERY_BOUND:?}: live delivery (simulator → webhook → worker → inbox) is \
+                 broken. The simulator's delivery attempts for it: {ours:?}"
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(ours["last_text"], text.as_str(), "{ours}");
+    assert_eq!(ours["status"], "open", "{ours}");
+    let deliveries = get(format!("{sim}/_sim/deliveries"), None).await;
+    let attempts: Vec<_> = deliveries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["resource"] == resource)
+        .collect();
+    assert!(
+        attempts
+            .iter()
+            .any(|d| d["status"] == 200 && d["error"].is_null()),
+        "question {qid} reached the inbox, but the simulator never delivered its notification to \
+         the webhook (so a sweep brought it in, not live delivery); attempts: {attempts:?}"
+    );
+    let notifications = get(format!("{url}/api/notifications"), auth()).await;
+    assert!(
+        notifications
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["resource"] == resource && n["state"] == "queued"),
+        "the webhook recorded the notification of question {qid} and queued its job: \
+         {notifications}"
+    );
+
+    // The simulated buyers' questions arrive the same way.
+    let since = started - chrono::TimeDelta::seconds(1);
+    loop {
+        let list = get(format!("{url}/api/conversations?limit=500"), auth()).await;
+        let fresh = list.as_array().unwrap().iter().any(|c| {
+            c["meli_ref"] != meli_ref.as_str()
+                && c["last_inbound_at"]
+                    .as_str()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .is_some_and(|t| t >= since)
+        });
+        if fresh {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no simulated buyer's question reached the inbox within {LIVE_DELIVERY_BOUND:?} \
+             (--question-every 1): {list}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert!(
-        conversations >= 2,
-        "simulated buyers' questions reached the inbox"
-    );
 }
 
-/// Starts a command that prints `<prefix><url>` on stdout and returns the URL, draining the rest
-/// of its output (closing the pipe would make the process's next print fail).
-async fn start_and_read_url(cmd: &mut Command, prefix: &'static str) -> (KillOnDrop, String) {
+/// Starts a command that prints one line per `prefixes` entry (`<prefix><url>`, in that order)
+/// on stdout and returns the URLs, draining the rest of its output (closing the pipe would make
+/// the process's next print fail). Fails if they do not come within a minute.
+async fn start_and_read_urls(
+    cmd: &mut Command,
+    prefixes: &'static [&'static str],
+) -> (KillOnDrop, Vec<String>) {
     let mut child = KillOnDrop(
         cmd.stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -283,23 +400,31 @@ async fn start_and_read_url(cmd: &mut Command, prefix: &'static str) -> (KillOnD
     let (url_tx, url_rx) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         let mut url_tx = Some(url_tx);
+        let mut urls = Vec::new();
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix(prefix)
-                && let Some(tx) = url_tx.take()
+            if let Some(rest) = prefixes
+                .get(urls.len())
+                .and_then(|prefix| line.strip_prefix(prefix))
             {
-                let url = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string();
-                let _ = tx.send(url);
+                urls.push(
+                    rest.split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_string(),
+                );
+                if urls.len() == prefixes.len()
+                    && let Some(tx) = url_tx.take()
+                {
+                    let _ = tx.send(std::mem::take(&mut urls));
+                }
             }
         }
     });
-    let url = url_rx
+    let urls = tokio::time::timeout(Duration::from_secs(60), url_rx)
         .await
-        .expect("the process ended without printing its URL");
-    (child, url)
+        .unwrap_or_else(|_| panic!("no {prefixes:?} lines within a minute"))
+        .unwrap_or_else(|_| panic!("the process ended without printing {prefixes:?}"));
+    (child, urls)
 }
 
 #[tokio::test]
@@ -322,7 +447,8 @@ async fn serve_prints_its_url_and_answers_health_and_webhooks() {
     ])
     .arg(dir.path())
     .env_remove("MOSTRADOR_DATABASE_URL");
-    let (_child, url) = start_and_read_url(&mut cmd, "Mostrador serving at ").await;
+    let (_child, urls) = start_and_read_urls(&mut cmd, &["Mostrador serving at "]).await;
+    let url = &urls[0];
     let http = reqwest::Client::new();
     let health: serde_json::Value = http
         .get(format!("{url}/healthz"))

@@ -2,39 +2,37 @@
 //! and the app's). Each test gets its own schema, so tests run in parallel on one database and
 //! never see each other's rows.
 //!
-//! A missing database must never look like a pass: without [`PG_URL_VAR`], tests fail unless
-//! [`ALLOW_SKIP_VAR`]`=1` explicitly allows skipping, and then every skip is printed.
+//! A missing database must never look like a pass: without [`PG_URL_VAR`], tests fail, saying how
+//! to run or skip them. They skip only when [`SKIP_VAR`]`=1` says so, and then each skip is printed.
 
 use crate::PgStore;
 use store::sqlx_driver::SqlxPools;
 
 /// The database the PostgreSQL tests use, e.g. `postgres://postgres@127.0.0.1:5432/test`.
 pub const PG_URL_VAR: &str = "MOSTRADOR_TEST_PG_URL";
-/// Set to `1` to let PostgreSQL tests skip (loudly) when [`PG_URL_VAR`] is unset.
-pub const ALLOW_SKIP_VAR: &str = "MOSTRADOR_ALLOW_PG_SKIP";
+/// Set to `1` to skip the PostgreSQL tests (each prints a `SKIPPED:` line), with or without
+/// [`PG_URL_VAR`].
+pub const SKIP_VAR: &str = "MOSTRADOR_SKIP_POSTGRES";
 
 /// The test database URL, or `None` when the caller should skip the test.
 ///
-/// - [`PG_URL_VAR`] set (non-empty): `Some(url)`.
-/// - unset, and [`ALLOW_SKIP_VAR`] is `1`: prints a `SKIPPED:` line and returns `None`.
-/// - unset otherwise: panics, failing the test with instructions.
+/// - [`SKIP_VAR`] is `1`: prints a `SKIPPED:` line and returns `None`.
+/// - otherwise [`PG_URL_VAR`] set (non-empty): `Some(url)`.
+/// - otherwise: panics, failing the test with instructions to run it or skip it.
 pub fn pg_url_or_skip() -> Option<String> {
-    if let Some(url) = std::env::var(PG_URL_VAR)
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-    {
-        return Some(url);
-    }
-    let message = format!(
-        "PostgreSQL suite — set {PG_URL_VAR}=postgres://postgres@127.0.0.1:5432/test to run it"
-    );
-    if std::env::var(ALLOW_SKIP_VAR).is_ok_and(|v| v.trim() == "1") {
+    if std::env::var(SKIP_VAR).is_ok_and(|v| v.trim() == "1") {
+        let message = format!("PostgreSQL test ({SKIP_VAR}=1)");
         // Both streams: libtest captures stdout of passing tests, stderr shows with --nocapture.
         println!("SKIPPED: {message}");
         eprintln!("SKIPPED: {message}");
-        None
-    } else {
-        panic!("{message} (or set {ALLOW_SKIP_VAR}=1 to skip it explicitly)");
+        return None;
+    }
+    match std::env::var(PG_URL_VAR) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => panic!(
+            "no PostgreSQL to test against: set {PG_URL_VAR}=postgres://postgres@127.0.0.1:5432/test \
+             to run against PostgreSQL, or {SKIP_VAR}=1 to skip"
+        ),
     }
 }
 

@@ -22,21 +22,40 @@ pub struct TestApp {
     _db_dir: Option<tempfile::TempDir>,
 }
 
-/// A fresh, empty store of the backend under test.
+/// Picks the backend of the end-to-end tests: `sqlite` (the default) or `postgres`.
+pub const TEST_DB_VAR: &str = "MOSTRADOR_TEST_DB";
+
+/// A fresh, empty store of the backend under test ([`TEST_DB_VAR`]).
 pub async fn test_store() -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
-    match std::env::var("MOSTRADOR_TEST_DB").as_deref() {
-        Ok("postgres") => {
-            let url = std::env::var("MOSTRADOR_TEST_PG_URL")
-                .expect("MOSTRADOR_TEST_DB=postgres needs MOSTRADOR_TEST_PG_URL (e.g. postgres://postgres@127.0.0.1:5432/test)");
+    use store_postgres::test_support::{PG_URL_VAR, SKIP_VAR};
+    let backend = std::env::var(TEST_DB_VAR).unwrap_or_default();
+    match backend.trim() {
+        "postgres" => {
+            // Asking for PostgreSQL and for skipping it at once is a mistake in the caller's
+            // environment; running on SQLite instead would pass without testing what was asked.
+            assert!(
+                std::env::var(SKIP_VAR).map_or(true, |v| v.trim() != "1"),
+                "{TEST_DB_VAR}=postgres contradicts {SKIP_VAR}=1: unset one of them"
+            );
+            let url = std::env::var(PG_URL_VAR)
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{TEST_DB_VAR}=postgres needs {PG_URL_VAR} \
+                         (e.g. postgres://postgres@127.0.0.1:5432/test)"
+                    )
+                });
             let store = store_postgres::test_support::fresh_test_store(&url).await;
             (Arc::new(store), None)
         }
-        _ => {
+        "" | "sqlite" => {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("test.db");
             let store = app::open_store(path.to_str().unwrap()).await.unwrap();
             (store, Some(dir))
         }
+        other => panic!("{TEST_DB_VAR}={other:?}: expected sqlite (the default) or postgres"),
     }
 }
 

@@ -1,55 +1,99 @@
 //! The inbox's list as the API serves it to the UI.
 
 use crate::helpers::TestApp;
-use serde_json::Value;
+use serde_json::{Value, json};
 
+/// The inbox entries `GET /api/conversations?{query}` lists.
+async fn list(app: &TestApp, query: &str) -> Vec<Value> {
+    let body = app.get_json(&format!("/api/conversations?{query}")).await;
+    body.as_array().unwrap().clone()
+}
+
+fn ids(list: &[Value]) -> Vec<i64> {
+    list.iter().map(|c| c["id"].as_i64().unwrap()).collect()
+}
+
+/// Each filter is checked against a list that holds more than it selects, so it must narrow
+/// (an empty inbox would make every "all entries match" vacuous).
 #[tokio::test]
 async fn the_inbox_filters_by_store_category_and_status() {
     let app = TestApp::spawn().await;
-    let all = app
-        .get_json("/api/conversations?limit=500")
-        .await
-        .as_array()
-        .unwrap()
-        .len();
+    let sellers = app.sim.sellers();
+    assert!(sellers.len() >= 2, "stores to tell apart: {sellers:?}");
+    let swept = list(&app, "limit=500").await;
+    assert!(
+        swept.len() > sellers.len(),
+        "the questions asked before connecting fill the inbox: {swept:?}"
+    );
+
+    // Answer one, so two statuses are present.
+    let answered = swept[0]["id"].as_i64().unwrap();
+    let resp = app
+        .post_json(
+            &format!("/api/conversations/{answered}/answer"),
+            &json!({ "text": "¡Hola! Sí, lo tenemos. Saludos." }),
+        )
+        .await;
+    assert_eq!(resp.status(), 202);
+    app.drain().await;
+    let all = list(&app, "limit=500").await;
+    assert_eq!(all.len(), swept.len(), "answering adds no entry");
+
     let mut per_store = 0;
-    for seller in app.sim.sellers() {
-        let mine = app
-            .get_json(&format!(
-                "/api/conversations?seller_id={}&limit=500",
-                seller.id
-            ))
-            .await;
-        let mine = mine.as_array().unwrap();
-        assert!(mine.iter().all(|c| c["seller_id"] == seller.id));
+    for seller in &sellers {
+        let mine = list(&app, &format!("seller_id={}&limit=500", seller.id)).await;
+        assert!(
+            !mine.is_empty(),
+            "{} has questions in the inbox",
+            seller.nickname
+        );
+        assert!(mine.len() < all.len(), "the store filter narrows the list");
+        assert!(mine.iter().all(|c| c["seller_id"] == seller.id), "{mine:?}");
         per_store += mine.len();
     }
-    assert_eq!(per_store, all);
+    assert_eq!(per_store, all.len(), "every entry belongs to one store");
     assert_eq!(
-        app.get_json("/api/conversations?seller_id=&category=&status=&limit=500")
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        all,
+        ids(&list(&app, "seller_id=&category=&status=&limit=500").await),
+        ids(&all),
         "empty form fields mean no filter"
     );
+
     assert_eq!(
-        app.get_json("/api/conversations?status=resolved")
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        0
+        ids(&list(&app, "status=resolved&limit=500").await),
+        [answered],
+        "only the answered question is resolved"
+    );
+    let open = list(&app, "status=open&limit=500").await;
+    assert_eq!(open.len(), all.len() - 1);
+    assert!(open.iter().all(|c| c["status"] == "open"), "{open:?}");
+    assert!(!ids(&open).contains(&answered));
+    assert_eq!(
+        list(&app, "status=waiting&limit=500").await,
+        Vec::<Value>::new()
+    );
+
+    let questions = list(&app, "category=pre_sale_question&limit=500").await;
+    assert_eq!(ids(&questions), ids(&all), "every entry is a question");
+    assert_eq!(
+        list(&app, "category=claim&limit=500").await,
+        Vec::<Value>::new(),
+        "no claims yet"
+    );
+
+    // Filters combine.
+    let owner = all.iter().find(|c| c["id"] == answered).unwrap()["seller_id"]
+        .as_i64()
+        .unwrap();
+    let other = sellers.iter().find(|s| s.id != owner).unwrap().id;
+    assert_eq!(
+        ids(&list(&app, &format!("seller_id={owner}&status=resolved")).await),
+        [answered]
     );
     assert_eq!(
-        app.get_json("/api/conversations?category=claim")
-            .await
-            .as_array()
-            .unwrap()
-            .len(),
-        0
+        list(&app, &format!("seller_id={other}&status=resolved")).await,
+        Vec::<Value>::new()
     );
+
     for bad in ["seller_id=abc", "status=closed", "category=nope"] {
         let resp = app.get(&format!("/api/conversations?{bad}")).await;
         assert_eq!(resp.status(), 400, "{bad}");

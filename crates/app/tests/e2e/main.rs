@@ -1,6 +1,7 @@
 //! End-to-end tests: the real server, worker and store (SQLite, or PostgreSQL when
-//! `MOSTRADOR_TEST_DB=postgres`) against the Mercado Libre simulator. One test binary, one
-//! `TestApp` per test, each with its own database.
+//! `MOSTRADOR_TEST_DB=postgres` with `MOSTRADOR_TEST_PG_URL`) against the Mercado Libre simulator.
+//! One test binary, one `TestApp` per test, each with its own database. The browser test needs
+//! chromium and chromedriver; it skips only with `MOSTRADOR_SKIP_BROWSER=1`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

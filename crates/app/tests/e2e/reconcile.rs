@@ -8,7 +8,9 @@ use serde_json::Value;
 async fn questions_asked_before_connecting_are_swept_into_the_inbox() {
     let app = TestApp::spawn().await;
     let sealer = app::crypto::Sealer::new(&[7u8; 32]);
-    for seller in app.sim.sellers() {
+    let sellers = app.sim.sellers();
+    assert!(!sellers.is_empty(), "the simulator seeds sellers");
+    for seller in sellers {
         let sealed = app.sealed_tokens(seller.id).await;
         let token = sealer
             .open(

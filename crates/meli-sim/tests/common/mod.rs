@@ -262,9 +262,10 @@ pub fn assert_shape(name: &str, sample: &Value, actual: &Value, allow: &[(&str, 
     }
 }
 
+/// An official Mercado Libre sample from the repository's copy (`crates/meli/tests/fixtures`).
 pub fn fixture(rel: &str) -> Value {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/meli-fixtures/docs")
+        .join("../meli/tests/fixtures")
         .join(rel);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
