@@ -8,5 +8,6 @@ mod browser;
 mod helpers;
 mod inbox;
 mod ingest;
+mod languages;
 mod reconcile;
 mod slice;
