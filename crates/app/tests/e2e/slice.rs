@@ -517,3 +517,54 @@ async fn an_undelivered_answer_can_be_sent_again_once_mercado_libre_shows_the_qu
         "Sim, aceitamos troca em 30 dias."
     );
 }
+
+/// Login attempts are counted per client address too, on the address the server itself sees:
+/// one address guessing at many accounts is held back, another address is not.
+#[tokio::test]
+async fn login_is_throttled_per_client_address_as_served() {
+    let app = TestApp::spawn_unconnected().await;
+    let from = |ip: [u8; 4]| {
+        reqwest::Client::builder()
+            .local_address(std::net::IpAddr::from(ip))
+            .build()
+            .unwrap()
+    };
+    let attempt = |client: reqwest::Client, email: String, password: &'static str| {
+        let url = format!("{}/api/login", app.url);
+        async move {
+            client
+                .post(url)
+                .json(&json!({ "email": email, "password": password }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    // All at once, so the allowance cannot refill in between: the address check comes before the
+    // (deliberately slow) password check, so the surplus is refused at once.
+    let guesser = from([127, 0, 0, 2]);
+    let guesses = (0..40).map(|n| {
+        tokio::spawn(attempt(
+            guesser.clone(),
+            format!("guess{n}@test.mostrador"),
+            "guess",
+        ))
+    });
+    let mut statuses = Vec::new();
+    for g in guesses.collect::<Vec<_>>() {
+        statuses.push(g.await.unwrap().as_u16());
+    }
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!(
+        refused >= 5 && statuses.iter().all(|s| matches!(s, 403 | 429)),
+        "a burst of 30 per address, then refusals: {statuses:?}"
+    );
+    let neighbour = attempt(
+        from([127, 0, 0, 3]),
+        crate::helpers::ADMIN_EMAIL.into(),
+        crate::helpers::ADMIN_PASSWORD,
+    )
+    .await;
+    assert_eq!(neighbour, 200, "another address signs in");
+}
