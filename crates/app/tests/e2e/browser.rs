@@ -195,7 +195,17 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         link.starts_with("https://produto.mercadolivre.com.br/MLB-"),
         "{link}"
     );
-    assert!(c.find(Locator::Id("ctx-thumbnail")).await.is_ok());
+    let thumbnail_width = c
+        .execute(
+            "return document.getElementById('ctx-thumbnail').naturalWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        thumbnail_width.as_u64().is_some_and(|w| w > 0),
+        "the thumbnail loads under the Content-Security-Policy: {thumbnail_width}"
+    );
 
     let answer = "Olá! Sim, garantia de fábrica de 12 meses.";
     let box_ = c.find(Locator::Id("answer-text")).await.unwrap();
