@@ -361,8 +361,9 @@ async fn login_is_throttled_per_client_address() {
         .body(Body::from("email=agent%40edge.test&password=x"))
         .unwrap();
     form.extensions_mut().insert(from("127.0.0.2"));
-    let (status, _, body) = send(&router, form).await;
+    let (status, headers, body) = send(&router, form).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(headers.contains_key("retry-after"));
     assert!(body.contains("Muitas tentativas"), "{body}");
 }
 

@@ -7,7 +7,7 @@ use crate::extract::Form;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
@@ -63,14 +63,20 @@ pub(super) async fn submit(
                 .build();
             (jar.add(cookie), Redirect::to("/inbox")).into_response()
         }
-        Err(AppError::Forbidden(_)) => refused(StatusCode::UNAUTHORIZED, ui.t("login-wrong")),
-        Err(AppError::TooManyRequests { retry_after_secs }) => refused(
-            StatusCode::TOO_MANY_REQUESTS,
-            ui.lang.t_with(
-                "login-throttled",
-                &[("seconds", FluentValue::from(retry_after_secs))],
+        Err(AppError::Forbidden(_)) => {
+            refused(StatusCode::UNAUTHORIZED, ui.t("login-wrong")).into_response()
+        }
+        Err(AppError::TooManyRequests { retry_after_secs }) => (
+            [(header::RETRY_AFTER, retry_after_secs.to_string())],
+            refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                ui.lang.t_with(
+                    "login-throttled",
+                    &[("seconds", FluentValue::from(retry_after_secs))],
+                ),
             ),
-        ),
+        )
+            .into_response(),
         Err(e) => e.into_response(),
     }
 }
