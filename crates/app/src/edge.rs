@@ -56,10 +56,11 @@ pub async fn method_not_allowed() -> AppError {
 pub async fn shape_errors(request: Request, next: Next) -> Response {
     let machine = is_machine_path(request.uri().path());
     let prefs = LangPrefs::from_headers(request.headers());
-    let here = request
-        .uri()
-        .path_and_query()
-        .map_or_else(|| "/".to_string(), |pq| pq.as_str().to_string());
+    // Where the error page's language switcher comes back to: this page, if it can be fetched.
+    let here = match (request.method(), request.uri().path_and_query()) {
+        (&axum::http::Method::GET, Some(pq)) => pq.as_str().to_string(),
+        _ => "/inbox".to_string(),
+    };
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {

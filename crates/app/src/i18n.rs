@@ -6,15 +6,12 @@
 //! `Accept-Language`, then Spanish — most of Mercado Libre's sites, and so most of the agents who
 //! answer their buyers, are Spanish-speaking (13 of the 14 sites we list).
 
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::CookieJar;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader, langid};
 use std::borrow::Cow;
 use std::collections::HashMap;
-use std::convert::Infallible;
 
 fluent_templates::static_loader! {
     static LOCALES = {
@@ -172,14 +169,6 @@ impl LangPrefs {
             self.cookie.as_deref(),
             self.accept_language.as_deref(),
         )
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for LangPrefs {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(LangPrefs::from_headers(&parts.headers))
     }
 }
 

@@ -151,7 +151,8 @@ impl FromRequestParts<AppState> for Page {
 
 fn render(t: &impl Template) -> Response {
     match t.render() {
-        Ok(html) => Html(html).into_response(),
+        // The words depend on these request headers.
+        Ok(html) => ([(header::VARY, "Accept-Language, Cookie")], Html(html)).into_response(),
         Err(e) => AppError::Internal(anyhow::anyhow!("rendering page: {e}")).into_response(),
     }
 }
