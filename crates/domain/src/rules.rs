@@ -123,6 +123,14 @@ mod tests {
     }
 
     #[test]
+    fn locked_reasons_have_stable_codes() {
+        assert_eq!(question_locked_code(Some("DELETED")), "deleted");
+        assert_eq!(question_locked_code(Some("ANSWERED")), "answered");
+        assert_eq!(question_locked_code(None), "answered");
+        assert!(question_locked_reason(Some("BANNED")).contains("moderation"));
+    }
+
+    #[test]
     fn refuses_empty_second_and_wrong_channel() {
         assert_eq!(
             check_question_answer(&question(), "  \n"),
