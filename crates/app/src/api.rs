@@ -1,13 +1,17 @@
 //! The JSON API under `/api`. Same session as the web UI (cookie) or `Authorization: Bearer`.
+//! Errors, including malformed paths, queries and bodies, unknown routes and methods, answer
+//! `{"error":{"code":"…","message":"…"}}`: `code` is the stable machine word, `message` stays
+//! English (the UI, not the API, speaks the person's language).
 
 use crate::auth::{self, ApiPerson};
 use crate::error::{AppError, AppResult};
+use crate::extract::{Json, Path, Query};
 use crate::service;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
+use axum::Router;
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use axum::{Json, Router};
 use domain::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -34,8 +38,10 @@ struct LoginBody {
 
 async fn login(
     State(state): State<AppState>,
+    client: auth::ClientAddr,
     Json(body): Json<LoginBody>,
 ) -> AppResult<Json<Value>> {
+    auth::throttle_client(&state, &client)?;
     let (person, token) = auth::login(&state, &body.email, &body.password).await?;
     Ok(Json(json!({ "token": token, "person": person })))
 }

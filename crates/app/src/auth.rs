@@ -122,11 +122,60 @@ pub fn login_limiter() -> LoginLimiter {
     governor::RateLimiter::keyed(governor::Quota::per_minute(per).allow_burst(per))
 }
 
+/// Attempts per client address: enough for an office of agents behind one address signing in at
+/// the start of a shift, too few to try many accounts.
+const CLIENT_BURST: u32 = 30;
+
+/// Keyed by address; `None` is every request whose address is unknown (a router served without
+/// connect info, as in tests), sharing one allowance.
+pub type ClientLimiter = governor::DefaultKeyedRateLimiter<Option<std::net::IpAddr>>;
+
+pub fn client_limiter() -> ClientLimiter {
+    let per = std::num::NonZeroU32::MIN.saturating_add(CLIENT_BURST - 1);
+    governor::RateLimiter::keyed(governor::Quota::per_minute(per).allow_burst(per))
+}
+
+/// The address a request came from, when the server was started with
+/// `into_make_service_with_connect_info`. An IPv6 client is keyed by its /64, since one host
+/// holds a whole /64 and could rotate through it.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<SocketAddr>>()
+            .map(|info| match info.0.ip() {
+                IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                    Some(v4) => IpAddr::V4(v4),
+                    None => IpAddr::V6(Ipv6Addr::from_bits(v6.to_bits() & !u128::from(u64::MAX))),
+                },
+                v4 => v4,
+            });
+        Ok(ClientAddr(ip))
+    }
+}
+
+/// Refuses a login attempt from a client address that has used up its allowance.
+pub fn throttle_client(state: &AppState, client: &ClientAddr) -> Result<(), AppError> {
+    throttle(&state.login_client_limiter, &client.0)
+}
+
 fn throttle_login(limiter: &LoginLimiter, email: &str) -> Result<(), AppError> {
+    throttle(limiter, &email.to_string())
+}
+
+fn throttle<K: std::hash::Hash + Eq + Clone>(
+    limiter: &governor::DefaultKeyedRateLimiter<K>,
+    key: &K,
+) -> Result<(), AppError> {
     if limiter.len() > 10_000 {
         limiter.retain_recent();
     }
-    limiter.check_key(&email.to_string()).map_err(|not_until| {
+    limiter.check_key(key).map_err(|not_until| {
         let wait = not_until.wait_time_from(governor::clock::Clock::now(
             &governor::clock::DefaultClock::default(),
         ));
@@ -215,6 +264,20 @@ impl FromRequestParts<AppState> for ApiPerson {
             .await?
             .map(ApiPerson)
             .ok_or(AppError::Unauthorized)
+    }
+}
+
+/// The signed-in person, if any (for routes anonymous visitors may use too).
+pub struct MaybePerson(pub Option<Person>);
+
+impl FromRequestParts<AppState> for MaybePerson {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(MaybePerson(person_from_parts(parts, state).await?))
     }
 }
 

@@ -1,5 +1,8 @@
 //! One error type for the HTTP boundary, mapped to status codes in one place. Clients get a stable
-//! machine code and a human sentence; internal causes are logged once and never sent out.
+//! machine code and a human sentence, `{"error":{"code":"…","message":"…"}}`; internal causes are
+//! logged once and never sent out. The JSON API's `message` is English, for the developer reading
+//! it; programs go by `code`. Web pages word the same codes in the person's language instead
+//! ([`crate::edge`] swaps the JSON for a page on HTML routes).
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -25,11 +28,53 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+    /// A failure at the HTTP layer: an extractor's rejection, no such route or method, a timeout.
+    #[error("{message}")]
+    Http {
+        status: StatusCode,
+        code: &'static str,
+        message: String,
+    },
 }
+
+/// Marks a response as an [`AppError`] already in the project's shape, with its code, so the
+/// edge middleware neither reshapes it nor has to parse the body to word it on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode(pub &'static str);
 
 impl AppError {
     pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
         AppError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// The error for a bare status that a layer or the router produced without a body we wrote.
+    pub fn from_status(status: StatusCode) -> Self {
+        let (code, message) = match status {
+            StatusCode::BAD_REQUEST => ("bad_request", "the request is malformed"),
+            StatusCode::UNAUTHORIZED => ("unauthorized", "authentication required"),
+            StatusCode::FORBIDDEN => ("forbidden", "not allowed"),
+            StatusCode::NOT_FOUND => ("not_found", "no such route"),
+            StatusCode::METHOD_NOT_ALLOWED => (
+                "method_not_allowed",
+                "this route does not accept that method",
+            ),
+            StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => {
+                ("timeout", "the server took too long to answer; try again")
+            }
+            StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is too large"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+                "unsupported_media_type",
+                "the request body's content type is not accepted here",
+            ),
+            StatusCode::TOO_MANY_REQUESTS => ("too_many_requests", "too many requests"),
+            s if s.is_client_error() => ("bad_request", "the request was refused"),
+            _ => ("internal", "internal error"),
+        };
+        AppError::Http {
+            status,
             code,
             message: message.into(),
         }
@@ -45,6 +90,7 @@ impl AppError {
             AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Http { status, .. } => *status,
         }
     }
 
@@ -52,7 +98,8 @@ impl AppError {
         match self {
             AppError::BadRequest { code, .. }
             | AppError::Conflict { code, .. }
-            | AppError::Unprocessable { code, .. } => code,
+            | AppError::Unprocessable { code, .. }
+            | AppError::Http { code, .. } => code,
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
@@ -89,7 +136,15 @@ impl IntoResponse for AppError {
             tracing::error!(error = %format!("{cause:#}"), "request failed");
         }
         let body = json!({ "error": { "code": self.code(), "message": self.to_string() } });
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = &self {
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after_secs),
+            );
+        }
+        response.extensions_mut().insert(ErrorCode(self.code()));
+        response
     }
 }
 

@@ -2,32 +2,34 @@
 //! since Mercado Libre wants a 200 within 500 ms and retries (then disables topics) otherwise.
 //! Notifications we will not process (another application, an unknown seller, a topic not handled
 //! yet) are recorded as ignored and still acknowledged, so Mercado Libre stops retrying them.
+//!
+//! The caller gets the same bare acknowledgement, `{"status":"ok"}`, whether the notification was
+//! queued, a duplicate or ignored: anyone can post here, and the answer must not tell them which
+//! sellers are connected or why a notification was set aside. The reason is kept on the stored
+//! notification, for admins (`GET /api/notifications`). Only a body that is not a notification at
+//! all is refused (400), with a reason about its shape alone.
 
 use crate::error::{AppError, AppResult};
+use crate::extract::{Body, Json};
 use crate::jobs;
 use crate::state::AppState;
-use axum::Json;
-use axum::body::Bytes;
 use axum::extract::State;
 use chrono::Utc;
 use domain::{OrgId, QuestionId, SellerId};
 use serde_json::{Value, json};
 use store::{NewNotification, NotificationState, RecordOutcome};
 
-pub async fn webhook(State(state): State<AppState>, body: Bytes) -> AppResult<Json<Value>> {
-    let notification = serde_json::from_slice::<meli::Notification>(&body).map_err(|e| {
+pub async fn webhook(State(state): State<AppState>, Body(body): Body) -> AppResult<Json<Value>> {
+    let notification = serde_json::from_slice::<meli::Notification>(&body).map_err(|_| {
         AppError::bad_request(
             "invalid_notification",
-            format!("not a Mercado Libre notification: {e}"),
+            "the body is not a Mercado Libre notification \
+             (a JSON object with resource, user_id and topic)",
         )
     })?;
     let raw: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let accepted = accept(&state, &notification, raw).await?;
-    Ok(Json(json!({
-        "status": accepted.status,
-        "notification_id": accepted.notification_id,
-        "reason": accepted.reason,
-    })))
+    accept(&state, &notification, raw).await?;
+    Ok(Json(json!({ "status": "ok" })))
 }
 
 /// What became of a notification.

@@ -12,7 +12,11 @@
 //!   (single-use refresh tokens, refreshed under a database lock); [`crypto`] seals them at rest.
 //! - [`reconcile`] recovers what notifications missed: `/missed_feeds` and each store's
 //!   unanswered questions, swept into the same jobs.
-//! - [`auth`] signs agents in; [`error`] maps failures to HTTP in one place.
+//! - [`auth`] signs agents in; [`error`] maps failures to HTTP in one place, [`extract`] turns
+//!   malformed requests into those errors, and [`edge`] gives every response its error shape,
+//!   security headers and timeout.
+//! - [`i18n`] picks each page's language (Spanish, Portuguese, English) and words it;
+//!   [`localtime`] shows times in the store's zone.
 //!
 //! [`build_router`] assembles the routes; [`serve`] runs them on a listener until shutdown;
 //! [`open_store`] picks SQLite or PostgreSQL from a URL.
@@ -24,10 +28,14 @@ pub mod connect;
 pub mod convert;
 pub mod crypto;
 pub mod csrf;
+pub mod edge;
 pub mod error;
+pub mod extract;
+pub mod i18n;
 pub mod ingest;
 pub mod jobs;
 pub mod live;
+pub mod localtime;
 pub mod people;
 pub mod reconcile;
 pub mod scripted_connect;
@@ -47,23 +55,39 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 use store::Store;
 
 /// Notification bodies are a few hundred bytes; anything near this is not one.
 const WEBHOOK_BODY_LIMIT: usize = 64 * 1024;
 
 pub fn build_router(state: AppState) -> Router {
+    build_router_with_timeout(state, edge::REQUEST_TIMEOUT)
+}
+
+/// [`build_router`] with another request timeout (tests use a short one).
+pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
     let webhook = Router::new()
         .route("/webhooks/meli", post(ingest::webhook))
         .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT));
-    Router::new()
+    let timed = Router::new()
         .route("/healthz", get(healthz))
         .merge(webhook)
         .merge(api::routes())
         .merge(people::routes())
         .merge(web::routes())
+        .layer(edge::timeout(timeout));
+    // The live-update stream stays open as long as its page does: no timeout for it.
+    let router = Router::new()
+        .merge(timed)
+        .route("/events", get(live::events))
+        .fallback(edge::not_found)
+        .method_not_allowed_fallback(edge::method_not_allowed)
         .layer(axum::middleware::from_fn(csrf::guard))
+        .layer(axum::middleware::from_fn(edge::shape_errors));
+    edge::with_security_headers(router)
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -90,7 +114,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, build_router(state))
+    // Connect info gives login throttling the client's address.
+    let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

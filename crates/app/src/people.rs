@@ -62,9 +62,6 @@ async fn create(
     Ok((StatusCode::CREATED, Json(person)))
 }
 
-/// The UI languages a person can choose; `None` follows the browser.
-pub const LANGUAGES: [&str; 3] = ["es", "pt", "en"];
-
 #[derive(Deserialize)]
 struct LanguageBody {
     language: Option<String>,
@@ -75,19 +72,26 @@ async fn set_language(
     ApiPerson(person): ApiPerson,
     Json(body): Json<LanguageBody>,
 ) -> AppResult<StatusCode> {
-    let language = body
+    // `es`, `pt`, `en` or a regional tag of them; stored as the UI's own code. `None` (or empty)
+    // follows the browser again.
+    let requested = body
         .language
         .as_deref()
         .map(str::trim)
         .filter(|l| !l.is_empty());
-    if let Some(lang) = language
-        && !LANGUAGES.contains(&lang)
-    {
-        return Err(AppError::bad_request(
-            "unknown_language",
-            format!("{lang:?} is not one of {}", LANGUAGES.join(", ")),
-        ));
-    }
+    let language = match requested {
+        None => None,
+        Some(tag) => Some(
+            crate::i18n::Lang::from_tag(tag)
+                .ok_or_else(|| {
+                    AppError::bad_request(
+                        "unknown_language",
+                        format!("{tag:?} is not one of es, pt-BR, en"),
+                    )
+                })?
+                .code(),
+        ),
+    };
     state
         .store
         .set_person_language(person.org_id, person.id, language)

@@ -20,6 +20,8 @@ pub struct AppState {
     pub throttle: Arc<crate::throttle::Throttle>,
     /// Login attempts per account, in this process.
     pub login_limiter: Arc<crate::auth::LoginLimiter>,
+    /// Login attempts per client address, in this process.
+    pub login_client_limiter: Arc<crate::auth::ClientLimiter>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             tokens,
             jobs_waiting: Arc::new(Notify::new()),
             login_limiter: Arc::new(crate::auth::login_limiter()),
+            login_client_limiter: Arc::new(crate::auth::client_limiter()),
             throttle: Arc::new(crate::throttle::Throttle::default()),
         }
     }

@@ -31,15 +31,28 @@ impl RuleViolation {
     }
 }
 
-/// Why a question's reply box is read-only, from Mercado Libre's status word for it.
-pub fn question_locked_reason(meli_status: Option<&str>) -> &'static str {
+/// Why a question's reply box is read-only, as a stable code (`answered`, `closed_unanswered`,
+/// `deleted`, `banned`, `disabled`), so each interface can word it in its reader's language.
+pub fn question_locked_code(meli_status: Option<&str>) -> &'static str {
     match meli_status {
-        Some("CLOSED_UNANSWERED") => {
+        Some("CLOSED_UNANSWERED") => "closed_unanswered",
+        Some("DELETED") => "deleted",
+        Some("BANNED") => "banned",
+        Some("DISABLED") => "disabled",
+        _ => "answered",
+    }
+}
+
+/// Why a question's reply box is read-only, from Mercado Libre's status word for it (English, for
+/// the JSON API; the web UI words [`question_locked_code`] in the person's language).
+pub fn question_locked_reason(meli_status: Option<&str>) -> &'static str {
+    match question_locked_code(meli_status) {
+        "closed_unanswered" => {
             "The listing closed before this question was answered: Mercado Libre no longer accepts an answer."
         }
-        Some("DELETED") => "This question was deleted on Mercado Libre.",
-        Some("BANNED") => "This question was removed by Mercado Libre's moderation.",
-        Some("DISABLED") => "This question is disabled on Mercado Libre.",
+        "deleted" => "This question was deleted on Mercado Libre.",
+        "banned" => "This question was removed by Mercado Libre's moderation.",
+        "disabled" => "This question is disabled on Mercado Libre.",
         _ => "This question already has its answer: Mercado Libre allows one answer per question.",
     }
 }
@@ -108,6 +121,14 @@ mod tests {
                 limit: 2000
             })
         );
+    }
+
+    #[test]
+    fn locked_reasons_have_stable_codes() {
+        assert_eq!(question_locked_code(Some("DELETED")), "deleted");
+        assert_eq!(question_locked_code(Some("ANSWERED")), "answered");
+        assert_eq!(question_locked_code(None), "answered");
+        assert!(question_locked_reason(Some("BANNED")).contains("moderation"));
     }
 
     #[test]

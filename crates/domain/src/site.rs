@@ -15,6 +15,8 @@ pub struct SiteInfo {
     pub currency: &'static str,
     /// BCP-47 language of the site's buyers (`es` or `pt`).
     pub language: &'static str,
+    /// The IANA zone the store's day runs in (the capital's, for countries with several).
+    pub time_zone: &'static str,
 }
 
 pub const SITES: &[SiteInfo] = &[
@@ -23,84 +25,98 @@ pub const SITES: &[SiteInfo] = &[
         country: "Brasil",
         currency: "BRL",
         language: "pt",
+        time_zone: "America/Sao_Paulo",
     },
     SiteInfo {
         code: "MLA",
         country: "Argentina",
         currency: "ARS",
         language: "es",
+        time_zone: "America/Argentina/Buenos_Aires",
     },
     SiteInfo {
         code: "MLM",
         country: "México",
         currency: "MXN",
         language: "es",
+        time_zone: "America/Mexico_City",
     },
     SiteInfo {
         code: "MLC",
         country: "Chile",
         currency: "CLP",
         language: "es",
+        time_zone: "America/Santiago",
     },
     SiteInfo {
         code: "MCO",
         country: "Colombia",
         currency: "COP",
         language: "es",
+        time_zone: "America/Bogota",
     },
     SiteInfo {
         code: "MLU",
         country: "Uruguay",
         currency: "UYU",
         language: "es",
+        time_zone: "America/Montevideo",
     },
     SiteInfo {
         code: "MPE",
         country: "Perú",
         currency: "PEN",
         language: "es",
+        time_zone: "America/Lima",
     },
     SiteInfo {
         code: "MEC",
         country: "Ecuador",
         currency: "USD",
         language: "es",
+        time_zone: "America/Guayaquil",
     },
     SiteInfo {
         code: "MLV",
         country: "Venezuela",
         currency: "VES",
         language: "es",
+        time_zone: "America/Caracas",
     },
     SiteInfo {
         code: "MCR",
         country: "Costa Rica",
         currency: "CRC",
         language: "es",
+        time_zone: "America/Costa_Rica",
     },
     SiteInfo {
         code: "MPA",
         country: "Panamá",
         currency: "PAB",
         language: "es",
+        time_zone: "America/Panama",
     },
     SiteInfo {
         code: "MRD",
         country: "República Dominicana",
         currency: "DOP",
         language: "es",
+        time_zone: "America/Santo_Domingo",
     },
     SiteInfo {
         code: "MBO",
         country: "Bolivia",
         currency: "BOB",
         language: "es",
+        time_zone: "America/La_Paz",
     },
     SiteInfo {
         code: "MPY",
         country: "Paraguay",
         currency: "PYG",
         language: "es",
+        time_zone: "America/Asuncion",
     },
 ];
 

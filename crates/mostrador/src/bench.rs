@@ -133,7 +133,7 @@ impl BenchDb {
                 let Some(schema) = store.schema().map(str::to_string) else {
                     return;
                 };
-                store.close().await;
+                store::sqlx_driver::SqlxPools::close(&store).await;
                 if let Err(e) = drop_schema(&url, &schema).await {
                     eprintln!("warning: could not drop schema {schema}: {e:#}");
                 }

@@ -1,5 +1,6 @@
-//! The slice in a real browser (Debian's chromium + chromium-driver): log in, open the question,
-//! watch the character counter, answer, see the composer locked.
+//! The slice in a real browser (Debian's chromium + chromium-driver), in Spanish as the browser
+//! asks: log in, open the question, watch the character counter, answer, see the composer locked,
+//! then switch the page to Portuguese.
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 use fantoccini::{ClientBuilder, Locator};
@@ -80,12 +81,14 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
             .expect("starting chromedriver"),
     );
     let profile = tempfile::tempdir().unwrap();
+    // A Spanish-speaking browser: its Accept-Language is what picks the UI's language.
     let caps = serde_json::json!({
         "goog:chromeOptions": {
             "binary": chromium,
             "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
                      "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     format!("--user-data-dir={}", profile.path().display())]
+                     "--lang=es", format!("--user-data-dir={}", profile.path().display())],
+            "prefs": { "intl.accept_languages": "es-AR,es" }
         }
     });
     let caps = caps.as_object().unwrap().clone();
@@ -111,6 +114,8 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         c.current_url().await.unwrap().path().ends_with("/login"),
         "unauthenticated inbox redirects to login"
     );
+    assert_eq!(text(&c, "h1").await, "Iniciar sesión");
+    assert_eq!(text(&c, "#login").await, "Ingresar");
     c.find(Locator::Id("email"))
         .await
         .unwrap()
@@ -163,23 +168,17 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         .for_element(Locator::Id("ctx-origin"))
         .await
         .unwrap();
+    assert_eq!(text(&c, "#ctx-origin").await, "Mercado Libre");
     assert_eq!(
-        c.find(Locator::Id("ctx-origin"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "Mercado Libre"
+        text(&c, "#ctx-category").await,
+        "Preventa · Preguntas y respuestas"
     );
-    assert_eq!(
-        c.find(Locator::Id("ctx-category"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "Pre-sale · Questions & Answers"
+    assert_eq!(text(&c, "#ctx-zone").await, "America/Sao_Paulo");
+    assert_eq!(text(&c, "#send-answer").await, "Enviar respuesta");
+    let asked_at = text(&c, ".message.inbound time").await;
+    assert!(
+        asked_at.len() == 16 && asked_at.as_bytes()[2] == b'/' && asked_at.as_bytes()[5] == b'/',
+        "day first, in the store's zone: {asked_at}"
     );
     assert!(
         !c.find(Locator::Id("ctx-title"))
@@ -213,7 +212,17 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         link.starts_with("https://produto.mercadolivre.com.br/MLB-"),
         "{link}"
     );
-    assert!(c.find(Locator::Id("ctx-thumbnail")).await.is_ok());
+    let thumbnail_width = c
+        .execute(
+            "return document.getElementById('ctx-thumbnail').naturalWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(
+        thumbnail_width.as_u64().is_some_and(|w| w > 0),
+        "the thumbnail loads under the Content-Security-Policy: {thumbnail_width}"
+    );
 
     let answer = "Olá! Sim, garantia de fábrica de 12 meses.";
     let box_ = c.find(Locator::Id("answer-text")).await.unwrap();
@@ -250,8 +259,13 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         c.find(Locator::Id("send-answer")).await.is_err(),
         "no send button once answered"
     );
+    assert_eq!(
+        text(&c, "#composer-locked").await,
+        "Esta pregunta ya tiene su respuesta: Mercado Libre permite una sola respuesta por pregunta."
+    );
     let page = c.source().await.unwrap();
     assert!(page.contains(answer));
+    assert!(page.contains("<html lang=\"es\">"));
 
     // Delivered: the thread shows it without a reload.
     c.wait()
@@ -264,5 +278,42 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         .for_element(Locator::Css(".message.outbound.delivery-sent"))
         .await
         .expect("the delivered answer shows without reloading");
+    assert_eq!(text(&c, ".message.outbound .delivery").await, "enviado");
+
+    // The switcher: Portuguese from now on, on this page and the next.
+    c.find(Locator::Id("lang-pt-BR"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("html[lang=\"pt-BR\"]"))
+        .await
+        .unwrap();
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .ends_with(&format!("/inbox/{id}")),
+        "back on the same conversation"
+    );
+    assert_eq!(
+        text(&c, "#ctx-category").await,
+        "Pré-venda · Perguntas e respostas"
+    );
+    assert_eq!(text(&c, "#ctx-origin").await, "Mercado Livre");
+    c.goto(&format!("{}/stores", app.url)).await.unwrap();
+    assert_eq!(text(&c, "h1").await, "Lojas");
     c.close().await.unwrap();
+}
+
+async fn text(c: &fantoccini::Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
 }

@@ -1,8 +1,12 @@
 //! Webhook intake: bad bodies are refused with a clear 4xx and nothing stored; notifications we
-//! will not process are recorded and ignored (200, so Mercado Libre stops retrying).
+//! will not process are recorded and ignored (200, so Mercado Libre stops retrying). Callers get
+//! the same bare acknowledgement whatever became of their notification.
 
 use crate::helpers::TestApp;
 use serde_json::{Value, json};
+
+/// The one answer to every notification we could read.
+const ACK: &str = r#"{"status":"ok"}"#;
 
 async fn nothing_stored(app: &TestApp) {
     assert!(
@@ -39,7 +43,13 @@ async fn malformed_bodies_are_refused_and_nothing_is_stored() {
         assert_eq!(resp.status(), 400, "body {body:?}");
         let err: Value = resp.json().await.unwrap();
         assert_eq!(err["error"]["code"], "invalid_notification");
-        assert!(!err["error"]["message"].as_str().unwrap().is_empty());
+        assert!(
+            err["error"]["message"]
+                .as_str()
+                .unwrap()
+                .starts_with("the body is not a Mercado Libre notification"),
+            "one generic reason about the body's shape: {err}"
+        );
     }
     nothing_stored(&app).await;
 }
@@ -63,12 +73,10 @@ async fn foreign_application_unknown_seller_and_unhandled_topics_are_recorded_an
             "topic",
         ),
     ];
-    for (body, why) in &cases {
+    for (body, _) in &cases {
         let resp = app.post_webhook(body.to_string()).await;
         assert_eq!(resp.status(), 200);
-        let out: Value = resp.json().await.unwrap();
-        assert_eq!(out["status"], "ignored", "{why}: {out}");
-        assert!(out["reason"].as_str().unwrap().contains(why), "{out}");
+        assert_eq!(resp.text().await.unwrap(), ACK, "nothing said about why");
     }
     // The unknown seller's notification is recorded too, but belongs to no organization, so
     // this organization's admins see the other two.
@@ -79,6 +87,25 @@ async fn foreign_application_unknown_seller_and_unhandled_topics_are_recorded_an
             .iter()
             .all(|n| n.state == store::NotificationState::Ignored)
     );
+    // The reason stays with the stored notification, for admins.
+    let admin_view = app.get_json("/api/notifications").await;
+    for (body, why) in &cases {
+        let stored = admin_view
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| {
+                n["resource"] == body["resource"]
+                    && n["user_id"] == body["user_id"]
+                    && n["topic"] == body["topic"]
+                    && n["application_id"] == body["application_id"]
+            })
+            .unwrap();
+        assert!(
+            stored["ignore_reason"].as_str().unwrap().contains(why),
+            "{stored}"
+        );
+    }
     no_job_waiting(&app).await;
 }
 
@@ -90,20 +117,15 @@ async fn official_notification_variants_are_accepted() {
     // user_id as a string, no `_id`, resource without its slash, the `recieved` misspelling.
     let body = json!({"resource":"questions/5036111111","user_id":seller.to_string(),"topic":"questions",
                       "application_id":ours,"attempts":1,"sent":"2025-01-21T13:44:33.006Z","recieved":"2025-01-21T13:44:32.984Z"});
-    let out: Value = app
-        .post_webhook(body.to_string())
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(out["status"], "queued", "{out}");
-    let again: Value = app
-        .post_webhook(body.to_string())
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(again["status"], "duplicate");
+    for _ in 0..2 {
+        let resp = app.post_webhook(body.to_string()).await;
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.text().await.unwrap(), ACK);
+    }
+    let recorded = app.store().recent_notifications(app.org, 10).await.unwrap();
+    assert_eq!(recorded.len(), 1, "the second is a duplicate");
+    assert_eq!(recorded[0].state, store::NotificationState::Queued);
+    assert_eq!(recorded[0].deliveries, 2);
     assert_eq!(app.store().job_counts().await.unwrap().queued, 1);
 }
 
@@ -150,13 +172,10 @@ async fn a_disconnected_store_stops_ingesting_keeps_its_history_and_can_reconnec
     assert!(conn.tokens.is_none(), "tokens deleted");
 
     let body = json!({"_id":"after-disconnect","resource":"/questions/1","user_id":seller,"topic":"questions","application_id":app.state.config.meli_app_id});
-    let out: Value = app
-        .post_webhook(body.to_string())
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(out["status"], "ignored");
+    let resp = app.post_webhook(body.to_string()).await;
+    assert_eq!(resp.text().await.unwrap(), ACK);
+    let recorded = app.store().recent_notifications(app.org, 1).await.unwrap();
+    assert_eq!(recorded[0].state, store::NotificationState::Ignored);
     assert_eq!(
         app.get_json("/api/conversations?limit=500")
             .await
@@ -226,5 +245,40 @@ async fn a_429_pauses_that_store_and_loses_no_work() {
         (counts.queued, counts.dead),
         (2, 0),
         "both wait for the pause to end"
+    );
+}
+
+/// Whoever posts here learns nothing about which sellers are connected: a notification for a
+/// connected store and one for a stranger get byte-identical answers.
+#[tokio::test]
+async fn the_acknowledgement_is_the_same_for_known_and_unknown_sellers() {
+    let app = TestApp::spawn().await;
+    let ours = app.state.config.meli_app_id;
+    let known = app.seller("MLA").id;
+    let mut answers = Vec::new();
+    for (id, seller) in [("k", known), ("u", 424242)] {
+        let body = json!({"_id":id,"resource":"/questions/1","user_id":seller,"topic":"questions","application_id":ours});
+        let resp = app.post_webhook(body.to_string()).await;
+        let mut headers = resp.headers().clone();
+        headers.remove("date");
+        answers.push((resp.status(), headers, resp.text().await.unwrap()));
+    }
+    assert_eq!(answers[0], answers[1]);
+    assert_eq!(answers[0].2, ACK);
+    let states: Vec<_> = app
+        .store()
+        .recent_notifications(app.org, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.state)
+        .collect();
+    assert!(
+        states.contains(&store::NotificationState::Queued),
+        "{states:?}"
+    );
+    assert!(
+        states.contains(&store::NotificationState::Ignored),
+        "{states:?}"
     );
 }

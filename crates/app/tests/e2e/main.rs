@@ -10,5 +10,6 @@ mod helpers;
 mod inbox;
 mod ingest;
 mod isolation;
+mod languages;
 mod reconcile;
 mod slice;

@@ -1,0 +1,186 @@
+use super::*;
+use crate::i18n::Lang;
+use chrono::{Duration, Utc};
+use domain::{Author, Category, ConversationStatus, DeliveryStatus, Role};
+
+/// A message that exists reads as itself, not as its key (given any variable it may use).
+fn defined(lang: Lang, key: &str) -> bool {
+    let args = ["limit", "seconds", "n"].map(|name| (name, FluentValue::from(1)));
+    lang.t_with(key, &args) != key
+}
+
+#[test]
+fn every_word_built_from_a_code_has_a_message_in_every_language() {
+    let mut keys = Vec::new();
+    for c in [
+        Category::PreSaleQuestion,
+        Category::PostSaleHelp,
+        Category::Claim,
+    ] {
+        keys.push(format!("category-{}", c.as_str()));
+        keys.push(format!("badge-{}", c.as_str()));
+    }
+    for s in [
+        ConversationStatus::Open,
+        ConversationStatus::Waiting,
+        ConversationStatus::Resolved,
+    ] {
+        keys.push(format!("status-{}", s.as_str()));
+    }
+    for a in [
+        Author::Buyer,
+        Author::Agent,
+        Author::Bot,
+        Author::Mediator,
+        Author::Seller,
+    ] {
+        keys.push(format!("author-{}", a.as_str()));
+    }
+    for d in [
+        DeliveryStatus::Received,
+        DeliveryStatus::Pending,
+        DeliveryStatus::Sent,
+        DeliveryStatus::Failed,
+    ] {
+        keys.push(format!("delivery-{}", d.as_str()));
+    }
+    for h in [
+        store::ConnectionHealth::Connected,
+        store::ConnectionHealth::NeedsReauth,
+        store::ConnectionHealth::Disconnected,
+    ] {
+        keys.push(format!("health-{}", h.as_str()));
+    }
+    for r in [Role::Admin, Role::Agent] {
+        keys.push(format!("role-{}", r.as_str()));
+    }
+    for site in domain::site::SITES {
+        keys.push(format!("country-{}", site.code));
+    }
+    for status in [
+        None,
+        Some("CLOSED_UNANSWERED"),
+        Some("DELETED"),
+        Some("BANNED"),
+        Some("DISABLED"),
+    ] {
+        keys.push(format!(
+            "locked-{}",
+            domain::rules::question_locked_code(status)
+        ));
+    }
+    for code in [
+        "already_answered",
+        "empty",
+        "too_long",
+        "wrong_channel",
+        "timeout",
+        "invalid_path",
+        "whatever",
+    ] {
+        keys.push(error_key(code).to_string());
+    }
+    for lang in Lang::ALL {
+        for key in &keys {
+            assert!(defined(lang, key), "{}: {key}", lang.code());
+        }
+    }
+}
+
+#[test]
+fn the_login_and_error_pages_render_in_each_language() {
+    for (lang, title, message) in [
+        (Lang::Es, "Iniciar sesión", "Esta página no existe."),
+        (Lang::PtBr, "Entrar", "Esta página não existe."),
+        (Lang::En, "Log in", "This page does not exist."),
+    ] {
+        let login = LoginPageForTest(lang).render();
+        assert!(login.contains(&format!("<html lang=\"{}\">", lang.code())));
+        assert!(login.contains(&format!("<h1>{title}</h1>")), "{login}");
+        assert!(login.contains("aria-current=\"true\""));
+        let response = error_page(
+            lang,
+            "/nowhere".into(),
+            StatusCode::NOT_FOUND,
+            "not_found",
+            None,
+        );
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+        let body = futures_util::FutureExt::now_or_never(axum::body::to_bytes(
+            response.into_body(),
+            usize::MAX,
+        ))
+        .unwrap()
+        .unwrap();
+        let body = String::from_utf8(body.to_vec()).unwrap();
+        assert!(body.contains(message), "{body}");
+        assert!(
+            body.contains("value=\"/nowhere\""),
+            "the switcher comes back"
+        );
+    }
+}
+
+/// The login page, rendered the way its handler renders it.
+struct LoginPageForTest(Lang);
+
+impl LoginPageForTest {
+    fn render(&self) -> String {
+        let response =
+            futures_util::FutureExt::now_or_never(login::page(Ui::new(self.0, "/login"))).unwrap();
+        let body = futures_util::FutureExt::now_or_never(axum::body::to_bytes(
+            response.into_body(),
+            usize::MAX,
+        ))
+        .unwrap()
+        .unwrap();
+        String::from_utf8(body.to_vec()).unwrap()
+    }
+}
+
+#[test]
+fn errors_read_with_their_numbers() {
+    assert_eq!(
+        error_sentence(Lang::Es, "too_long", None),
+        "La respuesta supera los 2000 caracteres que acepta Mercado Libre."
+    );
+    assert_eq!(
+        error_sentence(Lang::PtBr, "too_many_requests", Some(12)),
+        "Muitas tentativas. Tente novamente em 12 segundos."
+    );
+    assert_eq!(
+        error_sentence(Lang::En, "<script>", None),
+        "Something went wrong; please try again.",
+        "unknown codes read as the generic sentence"
+    );
+}
+
+#[test]
+fn waiting_labels_are_worded_per_language() {
+    let now = Utc::now();
+    let label = |lang, minutes| inbox::waiting_label(lang, now - Duration::minutes(minutes), now);
+    assert_eq!(label(Lang::Es, 0), "ahora");
+    assert_eq!(label(Lang::PtBr, 0), "agora");
+    assert_eq!(label(Lang::En, 5), "5 min");
+    assert_eq!(label(Lang::Es, 125), "2 h");
+    assert_eq!(label(Lang::Es, 3000), "2 d");
+}
+
+#[test]
+fn the_switcher_only_goes_back_to_our_own_pages() {
+    assert_eq!(
+        local_path(Some("/inbox/3?status=open")),
+        "/inbox/3?status=open"
+    );
+    for bad in [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "inbox",
+        "/in box",
+        "/ñ",
+    ] {
+        assert_eq!(local_path(Some(bad)), "/inbox", "{bad}");
+    }
+    assert_eq!(local_path(None), "/inbox");
+}
