@@ -3,11 +3,12 @@
 
 use crate::auth::ApiPerson;
 use crate::error::{AppError, AppResult};
+use crate::extract::Json;
 use crate::state::AppState;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, put};
-use axum::{Json, Router};
 use domain::{Person, Role};
 use serde::Deserialize;
 

@@ -122,7 +122,7 @@ async fn asked(app: &TestApp, who: &Who<'_>, site: &str, text: &str) -> i64 {
             .as_array()
             .unwrap()
             .iter()
-            .find(|c| c["meli_ref"] == qid.to_string())
+            .find(|c| c["meli_ref"].as_str() == Some(qid.to_string().as_str()))
         {
             return found["id"].as_i64().unwrap();
         }
