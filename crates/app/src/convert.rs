@@ -75,6 +75,7 @@ pub async fn store_question(
                 delivery: DeliveryStatus::Sent,
                 created_at: answered_at,
                 sent_at: Some(answered_at),
+                extra: Default::default(),
             })
             .await?;
     }

@@ -382,6 +382,7 @@ pub fn question_conversation(
         reply_locked,
         last_inbound_at: q.date_created.with_timezone(&Utc),
         now,
+        context: Default::default(),
     }
 }
 
@@ -396,6 +397,7 @@ pub fn question_message(conv: ConversationId, q: &meli::Question) -> NewMessage 
         delivery: DeliveryStatus::Received,
         created_at: q.date_created.with_timezone(&Utc),
         sent_at: None,
+        extra: Default::default(),
     }
 }
 

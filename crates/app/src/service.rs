@@ -142,6 +142,7 @@ pub async fn answer_question(
         delivery: DeliveryStatus::Pending,
         created_at: now,
         sent_at: None,
+        extra: Default::default(),
     };
     let job = NewJob {
         org_id: Some(conversation.org_id),

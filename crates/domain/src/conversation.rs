@@ -2,7 +2,11 @@
 //! id of its thread (question id, pack/order id, claim id), so re-fetching the same thing upserts
 //! instead of duplicating.
 
-use crate::ids::{ConversationId, ItemId, MeliUserId, MessageId, OrgId, PersonId, SellerId};
+use crate::ids::{
+    ClaimId, ConversationId, ItemId, MeliUserId, MessageId, OrderId, OrgId, PackId, PersonId,
+    SellerId, TeamId,
+};
+use crate::routing::Module;
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -94,6 +98,32 @@ pub struct Conversation {
     pub updated_at: DateTime<Utc>,
     /// When the buyer last wrote; the inbox's waiting time counts from here.
     pub last_inbound_at: DateTime<Utc>,
+    /// Where it is handled: commercial inbox, support desk, or a bot's queue.
+    pub module: Module,
+    pub assigned_team_id: Option<TeamId>,
+    pub assigned_person_id: Option<PersonId>,
+    /// Post-sale and claim context.
+    pub order_id: Option<OrderId>,
+    pub pack_id: Option<PackId>,
+    pub claim_id: Option<ClaimId>,
+    /// Mercado Libre refuses sends here, and why (a blocked conversation's substatus).
+    pub blocked_reason: Option<String>,
+    /// Post-sale: the buyer wrote first, so the seller may reply.
+    pub buyer_started: bool,
+    pub first_inbound_at: Option<DateTime<Utc>>,
+    /// When the first answer after the first inbound message went out, and who sent it.
+    pub first_response_at: Option<DateTime<Utc>>,
+    pub first_responder_id: Option<PersonId>,
+}
+
+impl Conversation {
+    /// Seconds from the buyer's first message to the first answer, once answered.
+    pub fn first_response_secs(&self) -> Option<i64> {
+        match (self.first_inbound_at, self.first_response_at) {
+            (Some(asked), Some(answered)) => Some((answered - asked).num_seconds().max(0)),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -199,6 +229,14 @@ pub struct Message {
     pub error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// Mercado Libre's moderation verdict on it, when it gave one (e.g. `rejected` with reason
+    /// `PERSONAL_DATA`).
+    pub moderation_status: Option<String>,
+    pub moderation_reason: Option<String>,
+    /// Attachments as Mercado Libre lists them (file names, ids).
+    pub attachments: Option<serde_json::Value>,
+    /// Claims: who the message went to (`complainant`, `mediator`, …).
+    pub receiver_role: Option<String>,
 }
 
 /// A listing as cached for the context panel.
@@ -221,4 +259,79 @@ pub struct Contact {
     pub seller_id: SellerId,
     pub meli_user_id: MeliUserId,
     pub nickname: Option<String>,
+}
+
+/// One line of an order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderItem {
+    pub item_id: Option<ItemId>,
+    pub title: String,
+    pub quantity: i64,
+    pub unit_price: Decimal,
+    pub currency_id: String,
+}
+
+/// An order as the support desk and the monitor need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Order {
+    pub order_id: OrderId,
+    pub org_id: OrgId,
+    pub seller_id: SellerId,
+    pub pack_id: Option<PackId>,
+    /// Mercado Libre's status word (`paid`, `cancelled`, `partially_refunded`, …).
+    pub status: String,
+    pub status_detail: Option<String>,
+    pub date_created: DateTime<Utc>,
+    pub date_closed: Option<DateTime<Utc>>,
+    pub last_updated: DateTime<Utc>,
+    pub total_amount: Decimal,
+    pub paid_amount: Decimal,
+    pub currency_id: String,
+    pub buyer_id: MeliUserId,
+    pub shipment_id: Option<i64>,
+    pub shipping_status: Option<String>,
+    pub items: Vec<OrderItem>,
+}
+
+/// What the seller may do in a claim, and until when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimAction {
+    pub action: String,
+    pub due_date: Option<DateTime<Utc>>,
+    pub mandatory: bool,
+}
+
+/// A claim as the support desk shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    pub claim_id: ClaimId,
+    pub org_id: OrgId,
+    pub seller_id: SellerId,
+    pub order_id: Option<OrderId>,
+    pub reason_id: Option<String>,
+    pub claim_type: Option<String>,
+    /// `claim` or `dispute` (Mercado Libre mediates).
+    pub stage: String,
+    pub status: String,
+    pub affects_reputation: Option<bool>,
+    pub available_actions: Vec<ClaimAction>,
+    pub date_created: DateTime<Utc>,
+    pub last_updated: DateTime<Utc>,
+}
+
+impl Claim {
+    /// The role the seller's next message goes to: the mediator once the claim is a dispute and
+    /// the seller may write to them, the complainant otherwise.
+    pub fn reply_role(&self) -> Option<&'static str> {
+        let can = |action: &str| self.available_actions.iter().any(|a| a.action == action);
+        if self.stage == "dispute" && can("send_message_to_mediator") {
+            Some("mediator")
+        } else if can("send_message_to_complainant") {
+            Some("complainant")
+        } else if can("send_message_to_mediator") {
+            Some("mediator")
+        } else {
+            None
+        }
+    }
 }

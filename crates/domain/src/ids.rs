@@ -54,6 +54,22 @@ int_id!(
     /// A job's id in the durable queue.
     JobId
 );
+int_id!(
+    /// A group (commercial inbox) or department (support desk) of an organization.
+    TeamId
+);
+int_id!(
+    /// A Mercado Libre order id.
+    OrderId
+);
+int_id!(
+    /// A Mercado Libre pack id (orders bought together share one conversation).
+    PackId
+);
+int_id!(
+    /// A Mercado Libre claim id.
+    ClaimId
+);
 
 /// An organization: the tenant every store, person and conversation belongs to. A uuid, so ids
 /// reveal nothing about how many organizations exist.

@@ -10,6 +10,7 @@
 //! - [`lifecycle`]: how a conversation's state evolves across fetches (lock ratchet, waiting
 //!   time, question status, reopening after a failed answer), as pure decisions.
 //! - [`person`]: organizations, their people and roles.
+//! - [`routing`]: modules, groups and departments, and where each category goes.
 //!
 //! Nothing here knows about HTTP or SQL: the `store` crate persists these types and the `app`
 //! crate moves them between Mercado Libre and people.
@@ -19,6 +20,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod money;
 pub mod person;
+pub mod routing;
 pub mod rules;
 pub mod site;
 

@@ -3,7 +3,7 @@
 //! same rules and each rule is tested here once, without a database.
 
 use crate::conversation::{Conversation, ConversationStatus};
-use crate::ids::{ItemId, MeliUserId};
+use crate::ids::{ClaimId, ItemId, MeliUserId, OrderId, PackId};
 use chrono::{DateTime, Utc};
 
 /// What one fetch from Mercado Libre says about a conversation.
@@ -15,14 +15,21 @@ pub struct Sighting {
     pub item_id: Option<ItemId>,
     pub reply_locked: bool,
     pub last_inbound_at: DateTime<Utc>,
+    pub order_id: Option<OrderId>,
+    pub pack_id: Option<PackId>,
+    pub claim_id: Option<ClaimId>,
+    pub buyer_started: bool,
+    pub blocked_reason: Option<String>,
 }
 
 /// Merges a new sighting into what is known. Fetches can arrive out of order (a webhook and a
 /// reconciliation sweep race; a retry lands late), so:
 /// - the reply lock only ratchets up: stale data must never reopen an answered question;
 /// - `last_inbound_at` only moves forward: the waiting time is never rewound;
-/// - facts a sighting lacks (item, Mercado Libre's status word) keep their known value;
-/// - the status and the buyer take the newest word.
+/// - facts a sighting lacks (item, Mercado Libre's status word, order, pack, claim) keep their
+///   known value;
+/// - once the buyer has started a post-sale conversation, it stays buyer-started;
+/// - the status, the buyer and whether Mercado Libre blocks sends take the newest word.
 pub fn merge_sighting(known: &Conversation, new: Sighting) -> Sighting {
     Sighting {
         status: new.status,
@@ -31,6 +38,11 @@ pub fn merge_sighting(known: &Conversation, new: Sighting) -> Sighting {
         item_id: new.item_id.or_else(|| known.item_id.clone()),
         reply_locked: known.reply_locked || new.reply_locked,
         last_inbound_at: known.last_inbound_at.max(new.last_inbound_at),
+        order_id: new.order_id.or(known.order_id),
+        pack_id: new.pack_id.or(known.pack_id),
+        claim_id: new.claim_id.or(known.claim_id),
+        buyer_started: known.buyer_started || new.buyer_started,
+        blocked_reason: new.blocked_reason,
     }
 }
 
@@ -117,6 +129,17 @@ mod tests {
             created_at: at(9),
             updated_at: at(10),
             last_inbound_at: at(10),
+            module: crate::routing::Module::Commercial,
+            assigned_team_id: None,
+            assigned_person_id: None,
+            order_id: None,
+            pack_id: None,
+            claim_id: None,
+            blocked_reason: None,
+            buyer_started: false,
+            first_inbound_at: None,
+            first_response_at: None,
+            first_responder_id: None,
         }
     }
 
@@ -128,6 +151,11 @@ mod tests {
             item_id: None,
             reply_locked: false,
             last_inbound_at: at(8),
+            order_id: None,
+            pack_id: None,
+            claim_id: None,
+            buyer_started: false,
+            blocked_reason: None,
         }
     }
 

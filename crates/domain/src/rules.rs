@@ -106,6 +106,17 @@ mod tests {
             created_at: Utc::now(),
             updated_at: Utc::now(),
             last_inbound_at: Utc::now(),
+            module: crate::routing::Module::Commercial,
+            assigned_team_id: None,
+            assigned_person_id: None,
+            order_id: None,
+            pack_id: None,
+            claim_id: None,
+            blocked_reason: None,
+            buyer_started: false,
+            first_inbound_at: None,
+            first_response_at: None,
+            first_responder_id: None,
         }
     }
 

@@ -59,6 +59,7 @@ fn question(seller: i64, meli_ref: &str) -> UpsertConversation {
         reply_locked: false,
         last_inbound_at: t0(),
         now: t0(),
+        context: Default::default(),
     }
 }
 
@@ -73,6 +74,7 @@ fn reply(conversation: ConversationId, tag: &str) -> (NewMessage, NewJob) {
         delivery: DeliveryStatus::Pending,
         created_at: t0(),
         sent_at: None,
+        extra: Default::default(),
     };
     let job = NewJob {
         org_id: None,

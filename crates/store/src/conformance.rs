@@ -7,6 +7,7 @@
 
 use crate::*;
 use chrono::{Duration, TimeZone};
+use domain::routing::{Module, Route, TeamKind};
 use rust_decimal::Decimal;
 use serde_json::json;
 use std::collections::HashSet;
@@ -111,6 +112,7 @@ fn upsert(seller: i64, meli_ref: &str, last_inbound: DateTime<Utc>) -> UpsertCon
         reply_locked: false,
         last_inbound_at: last_inbound,
         now: last_inbound,
+        context: Default::default(),
     }
 }
 
@@ -130,6 +132,7 @@ fn inbound(
         delivery: DeliveryStatus::Received,
         created_at: at,
         sent_at: None,
+        extra: Default::default(),
     }
 }
 
@@ -144,6 +147,7 @@ fn answer(conversation: ConversationId, meli_ref: &str, at: DateTime<Utc>) -> Ne
         delivery: DeliveryStatus::Pending,
         created_at: at,
         sent_at: None,
+        extra: Default::default(),
     }
 }
 
@@ -2155,6 +2159,399 @@ pub async fn a_notifications_state_follows_its_job(store: &dyn Store) {
     assert_eq!(ignored.ignore_reason.as_deref(), Some("unknown seller"));
 }
 
+// ---- every interaction kind ----
+
+fn order(id: i64, pack: Option<i64>) -> Order {
+    Order {
+        order_id: OrderId(id),
+        org_id: org(),
+        seller_id: SellerId(1),
+        pack_id: pack.map(PackId),
+        status: "paid".to_string(),
+        status_detail: None,
+        date_created: at(0),
+        date_closed: Some(at(5)),
+        last_updated: at(5),
+        total_amount: Decimal::from_str("12345678.90").unwrap(),
+        paid_amount: Decimal::from_str("12345678.90").unwrap(),
+        currency_id: "ARS".to_string(),
+        buyer_id: MeliUserId(BIG_ID),
+        shipment_id: Some(BIG_ID),
+        shipping_status: Some("shipped".to_string()),
+        items: vec![OrderItem {
+            item_id: Some(ItemId("MLA1".to_string())),
+            title: "Zapatilla".to_string(),
+            quantity: 2,
+            unit_price: Decimal::from_str("6172839.45").unwrap(),
+            currency_id: "ARS".to_string(),
+        }],
+    }
+}
+
+pub async fn orders_and_claims_round_trip_within_their_organization(store: &dyn Store) {
+    let first = order(BIG_ID, Some(77));
+    store.upsert_order(&first).await.unwrap();
+    store
+        .upsert_order(&order(BIG_ID - 1, Some(77)))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.order(OrderId(BIG_ID)).await.unwrap(),
+        Some(first.clone())
+    );
+    let mut cancelled = first.clone();
+    cancelled.status = "cancelled".to_string();
+    store.upsert_order(&cancelled).await.unwrap();
+    assert_eq!(
+        store
+            .org_order(org(), OrderId(BIG_ID))
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "cancelled"
+    );
+    assert!(
+        store
+            .org_order(other_org(), OrderId(BIG_ID))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(store.pack_orders(org(), PackId(77)).await.unwrap().len(), 2);
+    assert!(
+        store
+            .pack_orders(other_org(), PackId(77))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let claim = Claim {
+        claim_id: ClaimId(BIG_ID),
+        org_id: org(),
+        seller_id: SellerId(1),
+        order_id: Some(OrderId(BIG_ID)),
+        reason_id: Some("PNR3430".to_string()),
+        claim_type: Some("mediations".to_string()),
+        stage: "claim".to_string(),
+        status: "opened".to_string(),
+        affects_reputation: None,
+        available_actions: vec![ClaimAction {
+            action: "send_message_to_complainant".to_string(),
+            due_date: Some(at(86_400)),
+            mandatory: false,
+        }],
+        date_created: at(0),
+        last_updated: at(1),
+    };
+    store.upsert_claim(&claim).await.unwrap();
+    assert_eq!(
+        store.claim(ClaimId(BIG_ID)).await.unwrap(),
+        Some(claim.clone())
+    );
+    let mut dispute = claim.clone();
+    dispute.stage = "dispute".to_string();
+    dispute.affects_reputation = Some(true);
+    store.upsert_claim(&dispute).await.unwrap();
+    let mut later = dispute.clone();
+    later.affects_reputation = None;
+    store.upsert_claim(&later).await.unwrap();
+    let stored = store
+        .org_claim(org(), ClaimId(BIG_ID))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.stage, "dispute");
+    assert_eq!(
+        stored.affects_reputation,
+        Some(true),
+        "a known verdict is kept"
+    );
+    assert!(
+        store
+            .org_claim(other_org(), ClaimId(BIG_ID))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+pub async fn teams_members_and_routes_stay_in_their_organization(store: &dyn Store) {
+    let acme = store.create_org("Acme").await.unwrap().id;
+    let globex = store.create_org("Globex").await.unwrap().id;
+    let ana = store
+        .create_person(new_person(acme, "ana@acme.test"))
+        .await
+        .unwrap();
+    let bob = store
+        .create_person(new_person(globex, "bob@globex.test"))
+        .await
+        .unwrap();
+    let sales = store
+        .create_team(acme, TeamKind::Group, "Ventas")
+        .await
+        .unwrap();
+    let desk = store
+        .create_team(acme, TeamKind::Department, "Soporte")
+        .await
+        .unwrap();
+    assert!(is_conflict(
+        &store.create_team(acme, TeamKind::Group, " ventas ").await
+    ));
+    store
+        .create_team(globex, TeamKind::Group, "Ventas")
+        .await
+        .unwrap();
+
+    let with_ana = store
+        .set_team_members(acme, sales.id, &[ana.id, ana.id])
+        .await
+        .unwrap();
+    assert_eq!(with_ana.members, vec![ana.id]);
+    assert!(is_not_found(
+        &store.set_team_members(acme, sales.id, &[bob.id]).await
+    ));
+    let sales_now = store.org_teams(acme).await.unwrap();
+    let sales_now = sales_now.iter().find(|t| t.id == sales.id).unwrap();
+    assert_eq!(
+        sales_now.members,
+        vec![ana.id],
+        "a refused change changes nothing"
+    );
+    assert!(is_not_found(
+        &store.set_team_members(globex, sales.id, &[bob.id]).await
+    ));
+    let teams = store.org_teams(acme).await.unwrap();
+    assert_eq!(teams.len(), 2);
+    assert!(
+        store
+            .org_teams(globex)
+            .await
+            .unwrap()
+            .iter()
+            .all(|t| t.id != sales.id)
+    );
+
+    let mut shop = new_connection(1, "TIENDA");
+    shop.org_id = acme;
+    store.upsert_connection(shop).await.unwrap();
+    let group = Route::CommercialGroup { team_id: sales.id };
+    store
+        .set_route(acme, SellerId(1), Category::PreSaleQuestion, group)
+        .await
+        .unwrap();
+    let wrong = store
+        .set_route(
+            acme,
+            SellerId(1),
+            Category::Claim,
+            Route::SupportDepartment { team_id: sales.id },
+        )
+        .await;
+    assert!(
+        matches!(&wrong, Err(StoreError::Conflict(c)) if c == "wrong_team_kind"),
+        "{wrong:?}"
+    );
+    assert!(is_not_found(
+        &store
+            .set_route(globex, SellerId(1), Category::Claim, Route::FlowBot)
+            .await
+    ));
+    assert!(is_not_found(
+        &store
+            .set_route(
+                acme,
+                SellerId(1),
+                Category::Claim,
+                Route::CommercialAgent { person_id: bob.id },
+            )
+            .await
+    ));
+    store
+        .set_route(
+            acme,
+            SellerId(1),
+            Category::PostSaleHelp,
+            Route::SupportDepartment { team_id: desk.id },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .route(SellerId(1), Category::PreSaleQuestion)
+            .await
+            .unwrap(),
+        Some(group)
+    );
+    assert_eq!(
+        store.route(SellerId(1), Category::Claim).await.unwrap(),
+        None
+    );
+    assert_eq!(store.org_routes(acme).await.unwrap().len(), 2);
+    assert!(store.org_routes(globex).await.unwrap().is_empty());
+
+    assert!(is_not_found(&store.delete_team(globex, desk.id).await));
+    store.delete_team(acme, desk.id).await.unwrap();
+    assert_eq!(
+        store
+            .route(SellerId(1), Category::PostSaleHelp)
+            .await
+            .unwrap(),
+        Some(Route::Support),
+        "a deleted department's route falls back to the unassigned desk"
+    );
+}
+
+pub async fn conversations_carry_their_context_route_and_answer_times(store: &dyn Store) {
+    let acme = store.create_org("Acme").await.unwrap().id;
+    let ana = store
+        .create_person(new_person(acme, "ana@acme.test"))
+        .await
+        .unwrap();
+    let sales = store
+        .create_team(acme, TeamKind::Group, "Ventas")
+        .await
+        .unwrap();
+    let mut help = upsert(1, "pack-9", at(0));
+    help.org_id = acme;
+    help.category = Category::PostSaleHelp;
+    help.item_id = None;
+    help.context = ThreadContext {
+        route: Some(Route::CommercialGroup { team_id: sales.id }),
+        order_id: Some(OrderId(BIG_ID)),
+        pack_id: Some(PackId(9)),
+        claim_id: None,
+        buyer_started: true,
+        blocked_reason: None,
+    };
+    let conv = store.upsert_conversation(help.clone()).await.unwrap();
+    assert_eq!(conv.module, Module::Commercial);
+    assert_eq!(conv.assigned_team_id, Some(sales.id));
+    assert_eq!(conv.pack_id, Some(PackId(9)));
+    assert!(conv.buyer_started);
+    assert_eq!(conv.first_inbound_at, Some(at(0)));
+
+    // People move it; a later sighting never undoes that, nor the buyer's start.
+    let moved = store
+        .assign(acme, conv.id, Module::Support, None, Some(ana.id))
+        .await
+        .unwrap();
+    assert_eq!(
+        (moved.module, moved.assigned_person_id),
+        (Module::Support, Some(ana.id))
+    );
+    assert!(is_not_found(
+        &store
+            .assign(other_org(), conv.id, Module::Bot, None, None)
+            .await
+    ));
+    let mut later = help.clone();
+    later.last_inbound_at = at(60);
+    later.context = ThreadContext {
+        route: Some(Route::FlowBot),
+        blocked_reason: Some("blocked_by_time".to_string()),
+        ..ThreadContext::default()
+    };
+    let seen = store.upsert_conversation(later).await.unwrap();
+    assert_eq!(seen.module, Module::Support);
+    assert_eq!(seen.assigned_person_id, Some(ana.id));
+    assert!(seen.buyer_started);
+    assert_eq!(seen.pack_id, Some(PackId(9)), "known context survives");
+    assert_eq!(seen.blocked_reason.as_deref(), Some("blocked_by_time"));
+    assert_eq!(seen.first_inbound_at, Some(at(0)));
+
+    let filter = |module, assignee, waiting| ConversationFilter {
+        module,
+        assignee,
+        waiting_since_before: waiting,
+        ..Default::default()
+    };
+    let count = |f: ConversationFilter| async move {
+        store.org_conversations(acme, &f).await.unwrap().len()
+    };
+    assert_eq!(count(filter(Some(Module::Support), None, None)).await, 1);
+    assert_eq!(count(filter(Some(Module::Commercial), None, None)).await, 0);
+    assert_eq!(
+        count(filter(None, Some(Assignee::Person(ana.id)), None)).await,
+        1
+    );
+    assert_eq!(count(filter(None, Some(Assignee::Nobody), None)).await, 0);
+    assert_eq!(count(filter(None, None, Some(at(60)))).await, 1);
+    assert_eq!(count(filter(None, None, Some(at(59)))).await, 0);
+
+    store
+        .set_org_conversation_status(acme, conv.id, ConversationStatus::Waiting)
+        .await
+        .unwrap();
+    assert!(is_not_found(
+        &store
+            .set_org_conversation_status(other_org(), conv.id, ConversationStatus::Resolved)
+            .await
+    ));
+    assert_eq!(
+        store.conversation(conv.id).await.unwrap().unwrap().status,
+        ConversationStatus::Waiting
+    );
+
+    // A reply that does not lock; its first delivery is the first response.
+    let mut reply = answer(conv.id, "reply:1", at(90));
+    reply.author_person_id = Some(ana.id);
+    reply.extra.receiver_role = Some("buyer".to_string());
+    let (queued, _) = store
+        .queue_reply(
+            acme,
+            conv.id,
+            reply.clone(),
+            job("meli.send_message", None, at(90)),
+        )
+        .await
+        .unwrap();
+    assert!(is_not_found(
+        &store
+            .queue_reply(
+                other_org(),
+                conv.id,
+                answer(conv.id, "x", at(91)),
+                job("k", None, at(91))
+            )
+            .await
+    ));
+    assert!(
+        !store
+            .conversation(conv.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .reply_locked
+    );
+    assert!(store.answer_samples(acme).await.unwrap().is_empty());
+    store.mark_message_sent(queued.id, at(120)).await.unwrap();
+    store
+        .set_message_moderation(queued.id, Some("rejected"), Some("PERSONAL_DATA"))
+        .await
+        .unwrap();
+    let sent = store.message(queued.id).await.unwrap().unwrap();
+    assert_eq!(sent.moderation_reason.as_deref(), Some("PERSONAL_DATA"));
+    assert_eq!(sent.receiver_role.as_deref(), Some("buyer"));
+    let samples = store.answer_samples(acme).await.unwrap();
+    assert_eq!(samples.len(), 1);
+    assert_eq!((samples[0].secs, samples[0].responder), (120, Some(ana.id)));
+    // A second answer does not move the first response.
+    let (second, _) = store
+        .queue_reply(
+            acme,
+            conv.id,
+            answer(conv.id, "reply:2", at(200)),
+            job("k", None, at(200)),
+        )
+        .await
+        .unwrap();
+    store.mark_message_sent(second.id, at(300)).await.unwrap();
+    assert_eq!(store.answer_samples(acme).await.unwrap()[0].secs, 120);
+    assert!(store.answer_samples(other_org()).await.unwrap().is_empty());
+}
+
 /// Generates one `#[tokio::test]` per conformance case.
 ///
 /// - `conformance_tests!(make)`: `make` is a future yielding a fresh store, awaited per test.
@@ -2202,6 +2599,9 @@ macro_rules! conformance_tests {
             organizations_have_unique_names_and_people_need_one,
             nothing_of_one_organization_is_visible_to_another,
             a_notifications_state_follows_its_job,
+            orders_and_claims_round_trip_within_their_organization,
+            teams_members_and_routes_stay_in_their_organization,
+            conversations_carry_their_context_route_and_answer_times,
         );
     };
     ($make:expr $(,)?) => {

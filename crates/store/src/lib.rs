@@ -35,6 +35,7 @@ pub use model::*;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use domain::routing::{Module, Route, Team, TeamKind};
 use domain::*;
 
 /// Errors a backend reports. `Conflict` is a business outcome (unique key, lost race) that
@@ -62,12 +63,26 @@ pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Everything the app needs from storage, as one trait object.
 pub trait Store:
-    Health + PeopleStore + ConnectionStore + IntakeStore + CatalogStore + ConversationStore
+    Health
+    + PeopleStore
+    + ConnectionStore
+    + IntakeStore
+    + CatalogStore
+    + ConversationStore
+    + CommerceStore
+    + TeamStore
 {
 }
 
 impl<T> Store for T where
-    T: Health + PeopleStore + ConnectionStore + IntakeStore + CatalogStore + ConversationStore
+    T: Health
+        + PeopleStore
+        + ConnectionStore
+        + IntakeStore
+        + CatalogStore
+        + ConversationStore
+        + CommerceStore
+        + TeamStore
 {
 }
 
@@ -237,6 +252,57 @@ pub trait CatalogStore: Send + Sync + 'static {
     async fn contact(&self, seller: SellerId, user: MeliUserId) -> StoreResult<Option<Contact>>;
 }
 
+/// Orders and claims: the context of post-sale and claim conversations.
+#[async_trait]
+pub trait CommerceStore: Send + Sync + 'static {
+    /// Inserts or replaces by order id (the newest read of Mercado Libre wins).
+    async fn upsert_order(&self, order: &Order) -> StoreResult<()>;
+    /// Unscoped, for workers.
+    async fn order(&self, id: OrderId) -> StoreResult<Option<Order>>;
+    /// The orders bought together in a pack, oldest first.
+    async fn pack_orders(&self, org: OrgId, pack: PackId) -> StoreResult<Vec<Order>>;
+    async fn org_order(&self, org: OrgId, id: OrderId) -> StoreResult<Option<Order>>;
+    /// Inserts or replaces by claim id.
+    async fn upsert_claim(&self, claim: &Claim) -> StoreResult<()>;
+    async fn claim(&self, id: ClaimId) -> StoreResult<Option<Claim>>;
+    async fn org_claim(&self, org: OrgId, id: ClaimId) -> StoreResult<Option<Claim>>;
+}
+
+/// Groups, departments and their members, and where each store's categories go.
+#[async_trait]
+pub trait TeamStore: Send + Sync + 'static {
+    /// `Conflict("team_name_taken")` when the organization already has a team of that kind and
+    /// name (ignoring case).
+    async fn create_team(&self, org: OrgId, kind: TeamKind, name: &str) -> StoreResult<Team>;
+    /// The organization's teams with their members, by kind and name.
+    async fn org_teams(&self, org: OrgId) -> StoreResult<Vec<Team>>;
+    /// Replaces the members. `NotFound` when the team or any person is not the organization's.
+    async fn set_team_members(
+        &self,
+        org: OrgId,
+        team: TeamId,
+        members: &[PersonId],
+    ) -> StoreResult<Team>;
+    /// Deletes the team; routes and assignments to it fall back to the module's unassigned
+    /// queue. `NotFound` outside the organization.
+    async fn delete_team(&self, org: OrgId, team: TeamId) -> StoreResult<()>;
+    /// Sets where a store's category goes. The route must already be valid
+    /// ([`domain::routing::choose`]); the store checks that the store, team or agent belong to
+    /// the organization (`NotFound` otherwise) and that a team is of the route's kind
+    /// (`Conflict("wrong_team_kind")`).
+    async fn set_route(
+        &self,
+        org: OrgId,
+        seller: SellerId,
+        category: Category,
+        route: Route,
+    ) -> StoreResult<()>;
+    /// Every route an admin set for the organization's stores.
+    async fn org_routes(&self, org: OrgId) -> StoreResult<Vec<(SellerId, Category, Route)>>;
+    /// Where a category of a store goes (unscoped, for workers); `None` when not configured.
+    async fn route(&self, seller: SellerId, category: Category) -> StoreResult<Option<Route>>;
+}
+
 /// Conversations and their messages.
 #[async_trait]
 pub trait ConversationStore: Send + Sync + 'static {
@@ -302,11 +368,48 @@ pub trait ConversationStore: Send + Sync + 'static {
         status: ConversationStatus,
         meli_status: Option<&str>,
     ) -> StoreResult<()>;
+    /// A person moves a conversation: to a module and a team or person of the organization (or
+    /// nobody). `NotFound` when the conversation, team or person is not the organization's.
+    async fn assign(
+        &self,
+        org: OrgId,
+        id: ConversationId,
+        module: Module,
+        team: Option<TeamId>,
+        person: Option<PersonId>,
+    ) -> StoreResult<Conversation>;
+    /// A person sets the status (open / waiting / resolved). `NotFound` outside the organization.
+    async fn set_org_conversation_status(
+        &self,
+        org: OrgId,
+        id: ConversationId,
+        status: ConversationStatus,
+    ) -> StoreResult<()>;
+    /// Mercado Libre's moderation verdict read back for a message.
+    async fn set_message_moderation(
+        &self,
+        id: MessageId,
+        status: Option<&str>,
+        reason: Option<&str>,
+    ) -> StoreResult<()>;
+    /// Queues a reply that does not lock the conversation (post-sale, claims): the message as
+    /// pending and its outbox job, in one transaction. `NotFound` outside the organization;
+    /// `Conflict("duplicate_message")` when the message's `meli_ref` is taken.
+    async fn queue_reply(
+        &self,
+        org: OrgId,
+        conversation: ConversationId,
+        message: NewMessage,
+        job: NewJob,
+    ) -> StoreResult<(Message, JobId)>;
+    /// First-response times of the organization's answered conversations.
+    async fn answer_samples(&self, org: OrgId) -> StoreResult<Vec<AnswerSample>>;
 }
 
 /// The storage traits, for `use store::prelude::*` wherever a store's methods are called.
 pub mod prelude {
     pub use crate::{
-        CatalogStore, ConnectionStore, ConversationStore, Health, IntakeStore, PeopleStore, Store,
+        CatalogStore, CommerceStore, ConnectionStore, ConversationStore, Health, IntakeStore,
+        PeopleStore, Store, TeamStore,
     };
 }

@@ -261,6 +261,32 @@ pub struct UpsertConversation {
     pub reply_locked: bool,
     pub last_inbound_at: DateTime<Utc>,
     pub now: DateTime<Utc>,
+    /// Post-sale and claim facts, and where a new conversation goes.
+    pub context: ThreadContext,
+}
+
+/// What a sighting knows beyond a question's facts. `Default` is a pre-sale question's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ThreadContext {
+    /// Where a *new* conversation goes (its module and assignee); an existing one keeps what
+    /// people decided since. `None` uses [`domain::routing::Route::default_for`].
+    pub route: Option<domain::routing::Route>,
+    pub order_id: Option<OrderId>,
+    pub pack_id: Option<PackId>,
+    pub claim_id: Option<ClaimId>,
+    /// Once the buyer has written, the seller may reply for good.
+    pub buyer_started: bool,
+    /// Why Mercado Libre refuses sends now, as last seen (`None`: it accepts them).
+    pub blocked_reason: Option<String>,
+}
+
+/// What a message may carry beyond its text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MessageExtra {
+    pub moderation_status: Option<String>,
+    pub moderation_reason: Option<String>,
+    pub attachments: Option<serde_json::Value>,
+    pub receiver_role: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -274,6 +300,7 @@ pub struct NewMessage {
     pub delivery: DeliveryStatus,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    pub extra: MessageExtra,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -281,6 +308,11 @@ pub struct ConversationFilter {
     pub seller_id: Option<SellerId>,
     pub category: Option<Category>,
     pub status: Option<ConversationStatus>,
+    pub module: Option<domain::routing::Module>,
+    pub assignee: Option<Assignee>,
+    /// Only conversations whose buyer has waited at least this long at `now` (the last inbound
+    /// message is older than `now - waiting_at_least`).
+    pub waiting_since_before: Option<DateTime<Utc>>,
     /// Defaults to 100 when `None`.
     pub limit: Option<i64>,
 }
@@ -296,4 +328,23 @@ pub struct ConversationSummary {
     pub item_thumbnail: Option<String>,
     /// The newest message's text.
     pub last_text: Option<String>,
+}
+
+/// Who a conversation is assigned to, as a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Assignee {
+    Team(TeamId),
+    Person(PersonId),
+    /// Neither a team nor a person.
+    Nobody,
+}
+
+/// One answered conversation's first-response time, for the answer-time figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AnswerSample {
+    pub seller_id: SellerId,
+    pub category: Category,
+    /// Who answered first (`None` when the answer was written on Mercado Libre itself).
+    pub responder: Option<PersonId>,
+    pub secs: i64,
 }

@@ -58,7 +58,11 @@ int_ids!(
     domain::ConversationId,
     domain::MessageId,
     domain::PersonId,
-    domain::JobId
+    domain::JobId,
+    domain::TeamId,
+    domain::OrderId,
+    domain::PackId,
+    domain::ClaimId
 );
 value_from!(Text: &domain::ItemId => |v: &domain::ItemId| v.0.clone());
 
@@ -137,6 +141,13 @@ impl Row {
         }
     }
 
+    pub fn opt_bool(&self, col: &str) -> StoreResult<Option<bool>> {
+        match self.cell(col)? {
+            Cell::Null => Ok(None),
+            _ => self.bool(col).map(Some),
+        }
+    }
+
     pub fn bool(&self, col: &str) -> StoreResult<bool> {
         match self.cell(col)? {
             Cell::Bool(v) => Ok(*v),
@@ -171,6 +182,13 @@ impl Row {
                 .map_err(|e| StoreError::Corrupt(format!("column {col}: bad decimal {s:?}: {e}"))),
             Cell::Int(v) => Ok(Decimal::from(*v)),
             other => Err(corrupt(col, "a decimal", other)),
+        }
+    }
+
+    pub fn opt_json(&self, col: &str) -> StoreResult<Option<serde_json::Value>> {
+        match self.cell(col)? {
+            Cell::Null => Ok(None),
+            _ => self.json(col).map(Some),
         }
     }
 

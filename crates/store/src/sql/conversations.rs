@@ -4,24 +4,30 @@ use super::intake::enqueue_on;
 use super::{Args, Driver, Exec, Row, Tx, Value};
 use crate::support::{conversation_limit, expect_row, with_message_id};
 use crate::{
-    ConversationFilter, ConversationStore, ConversationSummary, NewJob, NewMessage, StoreError,
-    StoreResult, UpsertConversation, args,
+    AnswerSample, Assignee, ConversationFilter, ConversationStore, ConversationSummary, NewJob,
+    NewMessage, StoreError, StoreResult, UpsertConversation, args,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::lifecycle::{Sighting, merge_sighting};
+use domain::routing::{Module, Route};
 use domain::*;
 
 const CONV_COLS: &str = "c.id, c.org_id, c.seller_id, c.category, c.meli_ref, c.status, \
     c.meli_status, c.buyer_id, c.item_id, c.reply_locked, c.last_inbound_at, c.created_at, \
-    c.updated_at";
+    c.updated_at, c.module, c.assigned_team_id, c.assigned_person_id, c.order_id, c.pack_id, \
+    c.claim_id, c.blocked_reason, c.buyer_started, c.first_inbound_at, c.first_response_at, \
+    c.first_responder_id";
 
 /// The same columns unqualified, for `RETURNING`.
 const RETURNING_CONV_COLS: &str = "id, org_id, seller_id, category, meli_ref, status, \
-    meli_status, buyer_id, item_id, reply_locked, last_inbound_at, created_at, updated_at";
+    meli_status, buyer_id, item_id, reply_locked, last_inbound_at, created_at, updated_at, \
+    module, assigned_team_id, assigned_person_id, order_id, pack_id, claim_id, blocked_reason, \
+    buyer_started, first_inbound_at, first_response_at, first_responder_id";
 
 const MSG_COLS: &str = "id, conversation_id, meli_ref, direction, author, author_person_id, \
-    text, delivery, error, sent_at, created_at";
+    text, delivery, error, sent_at, created_at, moderation_status, moderation_reason, \
+    attachments, receiver_role";
 
 fn conversation(row: &Row) -> StoreResult<Conversation> {
     Ok(Conversation {
@@ -38,6 +44,17 @@ fn conversation(row: &Row) -> StoreResult<Conversation> {
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
         last_inbound_at: row.time("last_inbound_at")?,
+        module: row.word("module", Module::parse)?,
+        assigned_team_id: row.opt_i64("assigned_team_id")?.map(TeamId),
+        assigned_person_id: row.opt_i64("assigned_person_id")?.map(PersonId),
+        order_id: row.opt_i64("order_id")?.map(OrderId),
+        pack_id: row.opt_i64("pack_id")?.map(PackId),
+        claim_id: row.opt_i64("claim_id")?.map(ClaimId),
+        blocked_reason: row.opt_text("blocked_reason")?,
+        buyer_started: row.bool("buyer_started")?,
+        first_inbound_at: row.opt_time("first_inbound_at")?,
+        first_response_at: row.opt_time("first_response_at")?,
+        first_responder_id: row.opt_i64("first_responder_id")?.map(PersonId),
     })
 }
 
@@ -54,6 +71,10 @@ fn message(row: &Row) -> StoreResult<Message> {
         error: row.opt_text("error")?,
         created_at: row.time("created_at")?,
         sent_at: row.opt_time("sent_at")?,
+        moderation_status: row.opt_text("moderation_status")?,
+        moderation_reason: row.opt_text("moderation_reason")?,
+        attachments: row.opt_json("attachments")?,
+        receiver_role: row.opt_text("receiver_role")?,
     })
 }
 
@@ -65,6 +86,11 @@ fn sighting(c: &UpsertConversation) -> Sighting {
         item_id: c.item_id.clone(),
         reply_locked: c.reply_locked,
         last_inbound_at: c.last_inbound_at,
+        order_id: c.context.order_id,
+        pack_id: c.context.pack_id,
+        claim_id: c.context.claim_id,
+        buyer_started: c.context.buyer_started,
+        blocked_reason: c.context.blocked_reason.clone(),
     }
 }
 
@@ -75,8 +101,9 @@ async fn insert_message<E: Exec + ?Sized>(
 ) -> StoreResult<Option<Message>> {
     let sql = format!(
         "INSERT INTO messages (conversation_id, meli_ref, direction, author, author_person_id,
-             text, delivery, error, sent_at, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10)
+             text, delivery, error, sent_at, created_at, updated_at, moderation_status,
+             moderation_reason, attachments, receiver_role)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (conversation_id, meli_ref) DO NOTHING
          RETURNING {MSG_COLS}"
     );
@@ -92,13 +119,34 @@ async fn insert_message<E: Exec + ?Sized>(
             m.delivery.as_str(),
             m.sent_at,
             m.created_at,
-            Utc::now()
+            Utc::now(),
+            m.extra.moderation_status.as_deref(),
+            m.extra.moderation_reason.as_deref(),
+            m.extra.attachments.as_ref(),
+            m.extra.receiver_role.as_deref()
         ],
     )
     .await?
     .as_ref()
     .map(message)
     .transpose()
+}
+
+/// Records the conversation's first response when this sent message is the first answer after
+/// the buyer's first message (answers written before the buyer wrote do not count).
+async fn note_first_response<E: Exec + ?Sized>(ex: &mut E, m: &Message) -> StoreResult<()> {
+    ex.execute(
+        "UPDATE conversations SET first_response_at = $2, first_responder_id = $3
+         WHERE id = $1 AND first_response_at IS NULL
+           AND (first_inbound_at IS NULL OR first_inbound_at <= $2)",
+        args![
+            m.conversation_id,
+            m.sent_at.unwrap_or(m.created_at),
+            m.author_person_id
+        ],
+    )
+    .await?;
+    Ok(())
 }
 
 /// How many times an upsert goes round when a concurrent insert of the same conversation wins.
@@ -127,7 +175,8 @@ impl<D: Driver> ConversationStore for D {
                     let sql = format!(
                         "UPDATE conversations SET status = $2, meli_status = $3, buyer_id = $4,
                              item_id = $5, reply_locked = $6, last_inbound_at = $7,
-                             updated_at = $8
+                             updated_at = $8, order_id = $9, pack_id = $10, claim_id = $11,
+                             buyer_started = $12, blocked_reason = $13
                          WHERE id = $1
                          RETURNING {RETURNING_CONV_COLS}"
                     );
@@ -141,7 +190,12 @@ impl<D: Driver> ConversationStore for D {
                             merged.item_id.as_ref(),
                             merged.reply_locked,
                             merged.last_inbound_at,
-                            c.now
+                            c.now,
+                            merged.order_id,
+                            merged.pack_id,
+                            merged.claim_id,
+                            merged.buyer_started,
+                            merged.blocked_reason
                         ],
                     )
                     .await?
@@ -150,11 +204,15 @@ impl<D: Driver> ConversationStore for D {
                     let sql = format!(
                         "INSERT INTO conversations (org_id, seller_id, category, meli_ref,
                              status, meli_status, buyer_id, item_id, reply_locked,
-                             last_inbound_at, created_at, updated_at)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
+                             last_inbound_at, created_at, updated_at, first_inbound_at, module,
+                             assigned_team_id, assigned_person_id, order_id, pack_id, claim_id,
+                             buyer_started, blocked_reason)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $10, $12,
+                             $13, $14, $15, $16, $17, $18, $19)
                          ON CONFLICT (seller_id, category, meli_ref) DO NOTHING
                          RETURNING {RETURNING_CONV_COLS}"
                     );
+                    let route = c.context.route.unwrap_or(Route::default_for(c.category));
                     tx.fetch_optional(
                         &sql,
                         args![
@@ -168,7 +226,15 @@ impl<D: Driver> ConversationStore for D {
                             c.item_id.as_ref(),
                             c.reply_locked,
                             c.last_inbound_at,
-                            c.now
+                            c.now,
+                            route.module().as_str(),
+                            route.team(),
+                            route.person(),
+                            c.context.order_id,
+                            c.context.pack_id,
+                            c.context.claim_id,
+                            c.context.buyer_started,
+                            c.context.blocked_reason.as_deref()
                         ],
                     )
                     .await?
@@ -191,6 +257,11 @@ impl<D: Driver> ConversationStore for D {
     async fn add_message(&self, m: NewMessage) -> StoreResult<(Message, bool)> {
         let mut tx = self.begin().await?;
         if let Some(inserted) = insert_message(&mut tx, m.conversation_id, &m).await? {
+            if inserted.direction == Direction::Outbound
+                && inserted.delivery == DeliveryStatus::Sent
+            {
+                note_first_response(&mut tx, &inserted).await?;
+            }
             tx.commit().await?;
             return Ok((inserted, true));
         }
@@ -222,18 +293,33 @@ impl<D: Driver> ConversationStore for D {
              WHERE c.org_id = $1"
         );
         let mut args: Args = args![org];
-        let mut filter = |column: &str, value: Value| {
+        let mut eq = |column: &str, value: Value| {
             args.push(value);
             sql.push_str(&format!(" AND c.{column} = ${}", args.len()));
         };
         if let Some(seller) = f.seller_id {
-            filter("seller_id", seller.into());
+            eq("seller_id", seller.into());
         }
         if let Some(category) = f.category {
-            filter("category", category.as_str().into());
+            eq("category", category.as_str().into());
         }
         if let Some(status) = f.status {
-            filter("status", status.as_str().into());
+            eq("status", status.as_str().into());
+        }
+        if let Some(module) = f.module {
+            eq("module", module.as_str().into());
+        }
+        match f.assignee {
+            Some(Assignee::Team(team)) => eq("assigned_team_id", team.into()),
+            Some(Assignee::Person(person)) => eq("assigned_person_id", person.into()),
+            Some(Assignee::Nobody) | None => {}
+        }
+        if f.assignee == Some(Assignee::Nobody) {
+            sql.push_str(" AND c.assigned_team_id IS NULL AND c.assigned_person_id IS NULL");
+        }
+        if let Some(before) = f.waiting_since_before {
+            args.push(before.into());
+            sql.push_str(&format!(" AND c.last_inbound_at <= ${}", args.len()));
         }
         args.push(conversation_limit(f.limit).into());
         sql.push_str(&format!(
@@ -373,14 +459,19 @@ impl<D: Driver> ConversationStore for D {
     }
 
     async fn mark_message_sent(&self, id: MessageId, sent_at: DateTime<Utc>) -> StoreResult<()> {
-        let done = self
-            .write_count(
-                "UPDATE messages SET delivery = 'sent', sent_at = $2, error = NULL, updated_at = $3
-                 WHERE id = $1",
-                args![id, sent_at, Utc::now()],
-            )
-            .await?;
-        expect_row(done, || format!("message {id}"))
+        let mut tx = self.begin().await?;
+        let sql = format!(
+            "UPDATE messages SET delivery = 'sent', sent_at = $2, error = NULL, updated_at = $3
+             WHERE id = $1 RETURNING {MSG_COLS}"
+        );
+        let Some(row) = tx
+            .fetch_optional(&sql, args![id, sent_at, Utc::now()])
+            .await?
+        else {
+            return Err(StoreError::NotFound(format!("message {id}")));
+        };
+        note_first_response(&mut tx, &message(&row)?).await?;
+        tx.commit().await
     }
 
     async fn mark_message_failed(
@@ -426,5 +517,131 @@ impl<D: Driver> ConversationStore for D {
             )
             .await?;
         expect_row(done, || format!("conversation {id}"))
+    }
+
+    async fn assign(
+        &self,
+        org: OrgId,
+        id: ConversationId,
+        module: Module,
+        team: Option<TeamId>,
+        person: Option<PersonId>,
+    ) -> StoreResult<Conversation> {
+        let mut tx = self.begin().await?;
+        if let Some(team) = team {
+            tx.fetch_optional(
+                "SELECT id FROM teams WHERE id = $1 AND org_id = $2",
+                args![team, org],
+            )
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("team {team}")))?;
+        }
+        if let Some(person) = person {
+            tx.fetch_optional(
+                "SELECT id FROM people WHERE id = $1 AND org_id = $2",
+                args![person, org],
+            )
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("person {person}")))?;
+        }
+        let sql = format!(
+            "UPDATE conversations SET module = $3, assigned_team_id = $4, assigned_person_id = $5,
+                 updated_at = $6
+             WHERE id = $1 AND org_id = $2
+             RETURNING {RETURNING_CONV_COLS}"
+        );
+        let row = tx
+            .fetch_optional(
+                &sql,
+                args![id, org, module.as_str(), team, person, Utc::now()],
+            )
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("conversation {id}")))?;
+        let assigned = conversation(&row)?;
+        tx.commit().await?;
+        Ok(assigned)
+    }
+
+    async fn set_org_conversation_status(
+        &self,
+        org: OrgId,
+        id: ConversationId,
+        status: ConversationStatus,
+    ) -> StoreResult<()> {
+        let done = self
+            .write_count(
+                "UPDATE conversations SET status = $3, updated_at = $4
+                 WHERE id = $1 AND org_id = $2",
+                args![id, org, status.as_str(), Utc::now()],
+            )
+            .await?;
+        expect_row(done, || format!("conversation {id}"))
+    }
+
+    async fn set_message_moderation(
+        &self,
+        id: MessageId,
+        status: Option<&str>,
+        reason: Option<&str>,
+    ) -> StoreResult<()> {
+        let done = self
+            .write_count(
+                "UPDATE messages SET moderation_status = $2, moderation_reason = $3,
+                     updated_at = $4
+                 WHERE id = $1",
+                args![id, status, reason, Utc::now()],
+            )
+            .await?;
+        expect_row(done, || format!("message {id}"))
+    }
+
+    async fn queue_reply(
+        &self,
+        org: OrgId,
+        conversation: ConversationId,
+        message: NewMessage,
+        job: NewJob,
+    ) -> StoreResult<(Message, JobId)> {
+        let mut tx = self.begin().await?;
+        tx.fetch_optional(
+            "SELECT id FROM conversations WHERE id = $1 AND org_id = $2",
+            args![conversation, org],
+        )
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("conversation {conversation}")))?;
+        let stored = insert_message(&mut tx, conversation, &message)
+            .await?
+            .ok_or_else(|| StoreError::Conflict("duplicate_message".to_string()))?;
+        let job = NewJob {
+            payload: with_message_id(job.payload, stored.id),
+            ..job
+        };
+        let job_id = enqueue_on(&mut tx, &job)
+            .await?
+            .ok_or_else(|| StoreError::Conflict("duplicate_job".to_string()))?;
+        tx.commit().await?;
+        Ok((stored, job_id))
+    }
+
+    async fn answer_samples(&self, org: OrgId) -> StoreResult<Vec<AnswerSample>> {
+        self.read(
+            "SELECT seller_id, category, first_responder_id, first_inbound_at, first_response_at
+             FROM conversations
+             WHERE org_id = $1 AND first_response_at IS NOT NULL AND first_inbound_at IS NOT NULL",
+            args![org],
+        )
+        .await?
+        .iter()
+        .map(|row| {
+            let asked = row.time("first_inbound_at")?;
+            let answered = row.time("first_response_at")?;
+            Ok(AnswerSample {
+                seller_id: SellerId(row.i64("seller_id")?),
+                category: row.word("category", Category::parse)?,
+                responder: row.opt_i64("first_responder_id")?.map(PersonId),
+                secs: (answered - asked).num_seconds().max(0),
+            })
+        })
+        .collect()
     }
 }

@@ -13,10 +13,12 @@
 
 pub(crate) mod catalog;
 mod cell;
+pub(crate) mod commerce;
 pub(crate) mod connections;
 pub(crate) mod conversations;
 pub mod intake;
 pub(crate) mod people;
+pub(crate) mod teams;
 
 pub use cell::{Cell, Row, Value};
 

@@ -1,0 +1,98 @@
+-- Every interaction kind: orders (post-sale context), claims, teams and routing, and what the
+-- inbox needs to show and filter them. Native types: TIMESTAMPTZ, NUMERIC, JSONB.
+
+CREATE TABLE orders (
+    order_id        BIGINT PRIMARY KEY,
+    org_id          UUID NOT NULL,
+    seller_id       BIGINT NOT NULL,
+    pack_id         BIGINT,
+    status          TEXT NOT NULL,
+    status_detail   TEXT,
+    date_created    TIMESTAMPTZ NOT NULL,
+    date_closed     TIMESTAMPTZ,
+    last_updated    TIMESTAMPTZ NOT NULL,
+    total_amount    NUMERIC NOT NULL,
+    paid_amount     NUMERIC NOT NULL,
+    currency_id     TEXT NOT NULL,
+    buyer_id        BIGINT NOT NULL,
+    shipment_id     BIGINT,
+    shipping_status TEXT,
+    -- [{item_id, title, quantity, unit_price, currency_id}]
+    items           JSONB NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL,
+    updated_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX orders_pack_idx ON orders (pack_id);
+CREATE INDEX orders_org_seller_idx ON orders (org_id, seller_id, date_created);
+
+CREATE TABLE claims (
+    claim_id           BIGINT PRIMARY KEY,
+    org_id             UUID NOT NULL,
+    seller_id          BIGINT NOT NULL,
+    order_id           BIGINT,
+    reason_id          TEXT,
+    claim_type         TEXT,
+    stage              TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    affects_reputation BOOLEAN,
+    -- The seller's [{action, due_date, mandatory}] as Mercado Libre last showed them.
+    available_actions  JSONB NOT NULL,
+    date_created       TIMESTAMPTZ NOT NULL,
+    last_updated       TIMESTAMPTZ NOT NULL,
+    created_at         TIMESTAMPTZ NOT NULL,
+    updated_at         TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE teams (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    org_id     UUID NOT NULL,
+    kind       TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    name_key   TEXT NOT NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    UNIQUE (org_id, kind, name_key)
+);
+
+CREATE TABLE team_members (
+    team_id    BIGINT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    person_id  BIGINT NOT NULL REFERENCES people (id) ON DELETE CASCADE,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (team_id, person_id)
+);
+
+CREATE TABLE routes (
+    seller_id  BIGINT NOT NULL,
+    category   TEXT NOT NULL,
+    org_id     UUID NOT NULL,
+    kind       TEXT NOT NULL,
+    team_id    BIGINT,
+    person_id  BIGINT,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (seller_id, category)
+);
+
+ALTER TABLE conversations ADD COLUMN module TEXT NOT NULL DEFAULT 'commercial';
+ALTER TABLE conversations ADD COLUMN assigned_team_id BIGINT;
+ALTER TABLE conversations ADD COLUMN assigned_person_id BIGINT;
+ALTER TABLE conversations ADD COLUMN order_id BIGINT;
+ALTER TABLE conversations ADD COLUMN pack_id BIGINT;
+ALTER TABLE conversations ADD COLUMN claim_id BIGINT;
+-- Why Mercado Libre refuses sends here (a blocked post-sale conversation's substatus), if it does.
+ALTER TABLE conversations ADD COLUMN blocked_reason TEXT;
+-- A post-sale conversation the buyer started: the seller may reply freely.
+ALTER TABLE conversations ADD COLUMN buyer_started BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE conversations ADD COLUMN first_inbound_at TIMESTAMPTZ;
+-- When the first answer after the first inbound message went out: the first-response time.
+ALTER TABLE conversations ADD COLUMN first_response_at TIMESTAMPTZ;
+ALTER TABLE conversations ADD COLUMN first_responder_id BIGINT;
+UPDATE conversations SET first_inbound_at = last_inbound_at;
+CREATE INDEX conversations_org_module_idx
+    ON conversations (org_id, module, last_inbound_at DESC, id DESC);
+
+ALTER TABLE messages ADD COLUMN moderation_status TEXT;
+ALTER TABLE messages ADD COLUMN moderation_reason TEXT;
+ALTER TABLE messages ADD COLUMN attachments JSONB;
+ALTER TABLE messages ADD COLUMN receiver_role TEXT;
