@@ -15,7 +15,6 @@ use axum::routing::{get, post};
 use domain::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use store::ConversationFilter;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -50,75 +49,7 @@ async fn me(ApiPerson(person): ApiPerson) -> Json<Person> {
     Json(person)
 }
 
-#[derive(Deserialize, Default)]
-pub struct ConversationQuery {
-    /// A seller id; empty means every store (HTML forms send the empty option).
-    pub seller_id: Option<String>,
-    pub category: Option<String>,
-    pub status: Option<String>,
-    pub limit: Option<i64>,
-}
-
-impl ConversationQuery {
-    fn seller(&self) -> AppResult<Option<SellerId>> {
-        match self
-            .seller_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            Some(raw) => raw.parse().map(Some).map_err(|_| {
-                AppError::bad_request(
-                    "invalid_filter",
-                    format!("seller_id {raw:?} is not a Mercado Libre seller id"),
-                )
-            }),
-            None => Ok(None),
-        }
-    }
-
-    /// The filter as a query string, so links keep it.
-    pub fn query_string(&self) -> String {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("seller_id", &self.seller_id),
-            ("category", &self.category),
-            ("status", &self.status),
-        ] {
-            if let Some(v) = value.as_deref().filter(|v| !v.is_empty()) {
-                q.append_pair(key, v);
-            }
-        }
-        q.finish()
-    }
-
-    pub fn to_filter(&self) -> AppResult<ConversationFilter> {
-        let category = match self.category.as_deref().filter(|s| !s.is_empty()) {
-            Some(c) => Some(Category::parse(c).ok_or_else(|| {
-                AppError::bad_request(
-                    "invalid_filter",
-                    format!("unknown category {c:?} (pre_sale_question, post_sale_help, claim)"),
-                )
-            })?),
-            None => None,
-        };
-        let status = match self.status.as_deref().filter(|s| !s.is_empty()) {
-            Some(s) => Some(ConversationStatus::parse(s).ok_or_else(|| {
-                AppError::bad_request(
-                    "invalid_filter",
-                    format!("unknown status {s:?} (open, waiting, resolved)"),
-                )
-            })?),
-            None => None,
-        };
-        Ok(ConversationFilter {
-            seller_id: self.seller()?,
-            category,
-            status,
-            limit: self.limit.map(|l| l.clamp(1, 500)),
-        })
-    }
-}
+pub use crate::filters::ConversationQuery;
 
 async fn conversations(
     State(state): State<AppState>,
@@ -126,7 +57,7 @@ async fn conversations(
     Query(q): Query<ConversationQuery>,
 ) -> AppResult<Json<Vec<store::ConversationSummary>>> {
     Ok(Json(
-        service::list_conversations(&state, &person, &q.to_filter()?).await?,
+        service::list_conversations(&state, &person, &q.to_filter_for(&person)?).await?,
     ))
 }
 

@@ -28,9 +28,11 @@ pub mod connect;
 pub mod convert;
 pub mod crypto;
 pub mod csrf;
+pub mod desk;
 pub mod edge;
 pub mod error;
 pub mod extract;
+pub mod filters;
 pub mod i18n;
 pub mod ingest;
 pub mod jobs;
@@ -77,6 +79,7 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .merge(webhook)
         .merge(api::routes())
         .merge(people::routes())
+        .merge(desk::routes())
         .merge(web::routes())
         .layer(edge::timeout(timeout));
     // The live-update stream stays open as long as its page does: no timeout for it.

@@ -15,7 +15,9 @@
 //! Nothing here knows about HTTP or SQL: the `store` crate persists these types and the `app`
 //! crate moves them between Mercado Libre and people.
 
+pub mod channels;
 pub mod conversation;
+pub mod figures;
 pub mod ids;
 pub mod lifecycle;
 pub mod money;

@@ -18,6 +18,14 @@ pub enum RuleViolation {
     AlreadyAnswered,
     #[error("this conversation cannot be answered with a question answer")]
     WrongChannel,
+    #[error("the buyer has not written yet: Mercado Libre only lets the seller start through an action-guide option")]
+    NotBuyerStarted,
+    #[error("Mercado Libre blocked this conversation ({substatus})")]
+    Blocked { substatus: String },
+    #[error("the claim offers the seller no message action right now")]
+    NoClaimAction,
+    #[error("Mercado Libre does not accept the character {character:?} in seller messages")]
+    UnsupportedCharacter { character: char },
 }
 
 impl RuleViolation {
@@ -27,6 +35,10 @@ impl RuleViolation {
             RuleViolation::TooLong { .. } => "too_long",
             RuleViolation::AlreadyAnswered => "already_answered",
             RuleViolation::WrongChannel => "wrong_channel",
+            RuleViolation::NotBuyerStarted => "not_buyer_started",
+            RuleViolation::Blocked { .. } => "blocked",
+            RuleViolation::NoClaimAction => "no_claim_action",
+            RuleViolation::UnsupportedCharacter { .. } => "unsupported_character",
         }
     }
 }

@@ -96,3 +96,7 @@ ALTER TABLE messages ADD COLUMN moderation_status TEXT;
 ALTER TABLE messages ADD COLUMN moderation_reason TEXT;
 ALTER TABLE messages ADD COLUMN attachments TEXT;
 ALTER TABLE messages ADD COLUMN receiver_role TEXT;
+
+-- Mercado Libre's own answer-time figure for the store (`/users/{id}/questions/response_time`),
+-- as a worker last read it, shown beside ours.
+ALTER TABLE connections ADD COLUMN meli_response_time TEXT;

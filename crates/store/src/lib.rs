@@ -173,6 +173,12 @@ pub trait ConnectionStore: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
     async fn unlock_refresh(&self, seller: SellerId, holder: &str) -> StoreResult<()>;
+    /// Saves Mercado Libre's own answer-time figure for the store. `NotFound` if unknown.
+    async fn set_meli_response_time(
+        &self,
+        seller: SellerId,
+        figure: &serde_json::Value,
+    ) -> StoreResult<()>;
     /// `Conflict` if the state string is already stored.
     async fn put_oauth_state(&self, state: &OAuthState) -> StoreResult<()>;
     /// Returns and deletes the state, if it exists and has not expired at `now`. Single use.

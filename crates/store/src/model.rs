@@ -70,6 +70,8 @@ pub struct Connection {
     pub tokens: Option<SealedTokens>,
     pub health: ConnectionHealth,
     pub health_detail: Option<String>,
+    /// Mercado Libre's own answer-time figure for the store, as last read.
+    pub meli_response_time: Option<serde_json::Value>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

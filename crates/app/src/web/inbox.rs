@@ -145,7 +145,7 @@ async fn inbox_response(
     selected: Option<i64>,
     error: Option<String>,
 ) -> Response {
-    let filter = match q.to_filter() {
+    let filter = match q.to_filter_for(&person) {
         Ok(f) => f,
         Err(e) => return e.into_response(),
     };

@@ -12,7 +12,8 @@ use chrono::{DateTime, Utc};
 use domain::{OrgId, PersonId, SellerId};
 
 const COLS: &str = "org_id, seller_id, site_id, nickname, currency_id, access_token,
-    refresh_token, access_expires_at, health, health_detail, created_at, updated_at";
+    refresh_token, access_expires_at, health, health_detail, meli_response_time, created_at,
+    updated_at";
 
 fn connection(row: &Row) -> StoreResult<Connection> {
     let tokens = match (
@@ -36,6 +37,7 @@ fn connection(row: &Row) -> StoreResult<Connection> {
         tokens,
         health: row.word("health", ConnectionHealth::parse)?,
         health_detail: row.opt_text("health_detail")?,
+        meli_response_time: row.opt_json("meli_response_time")?,
         created_at: row.time("created_at")?,
         updated_at: row.time("updated_at")?,
     })
@@ -226,6 +228,21 @@ impl<D: Driver> ConnectionStore for D {
         } else {
             Ok(false)
         }
+    }
+
+    async fn set_meli_response_time(
+        &self,
+        seller: SellerId,
+        figure: &serde_json::Value,
+    ) -> StoreResult<()> {
+        let done = self
+            .write_count(
+                "UPDATE connections SET meli_response_time = $2, updated_at = $3
+                 WHERE seller_id = $1",
+                args![seller, figure, Utc::now()],
+            )
+            .await?;
+        expect_row(done, || format!("store {seller}"))
     }
 
     async fn unlock_refresh(&self, seller: SellerId, holder: &str) -> StoreResult<()> {

@@ -1,0 +1,349 @@
+//! The JSON API of the commercial inbox and the support desk: teams (groups and departments),
+//! where each store's categories go ("Configure integration"), assignment, status and the
+//! answer-time figures. Everything is scoped to the signed-in person's organization; changing
+//! teams and routing is for admins.
+
+use crate::auth::ApiPerson;
+use crate::error::{AppError, AppResult};
+use crate::extract::{Json, Path};
+use crate::people::require_admin;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post, put};
+use domain::routing::{self, Module, Route, Team, TeamKind};
+use domain::*;
+use serde::{Deserialize, Serialize};
+use store::StoreError;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/teams", get(teams).post(create_team))
+        .route("/api/teams/{id}", axum::routing::delete(delete_team))
+        .route("/api/teams/{id}/members", put(set_members))
+        .route("/api/routing", get(routing_table))
+        .route("/api/routing/{seller_id}/{category}", put(set_route))
+        .route("/api/conversations/{id}/assign", post(assign))
+        .route("/api/conversations/{id}/status", post(set_status))
+        .route("/api/answer-times", get(answer_times))
+}
+
+/// Store errors of person-facing writes: "not found" stays a 404 (another organization's
+/// things do not exist for this person), a named conflict a 409.
+fn scoped(what: &'static str) -> impl Fn(StoreError) -> AppError {
+    move |e| match e {
+        StoreError::NotFound(_) => AppError::NotFound(what),
+        StoreError::Conflict(code) => AppError::Conflict {
+            code: match code.as_str() {
+                "team_name_taken" => "team_name_taken",
+                "team_name_empty" => "team_name_empty",
+                "wrong_team_kind" => "wrong_team_kind",
+                _ => "conflict",
+            },
+            message: code,
+        },
+        other => other.into(),
+    }
+}
+
+async fn teams(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+) -> AppResult<Json<Vec<Team>>> {
+    Ok(Json(state.store.org_teams(person.org_id).await?))
+}
+
+#[derive(Deserialize)]
+struct NewTeam {
+    kind: String,
+    name: String,
+}
+
+async fn create_team(
+    State(state): State<AppState>,
+    ApiPerson(admin): ApiPerson,
+    Json(body): Json<NewTeam>,
+) -> AppResult<(StatusCode, Json<Team>)> {
+    require_admin(&admin)?;
+    let kind = TeamKind::parse(body.kind.trim()).ok_or_else(|| {
+        AppError::bad_request("unknown_team_kind", "a team is a group or a department")
+    })?;
+    let team = state
+        .store
+        .create_team(admin.org_id, kind, &body.name)
+        .await
+        .map_err(scoped("team"))?;
+    Ok((StatusCode::CREATED, Json(team)))
+}
+
+#[derive(Deserialize)]
+struct Members {
+    members: Vec<PersonId>,
+}
+
+async fn set_members(
+    State(state): State<AppState>,
+    ApiPerson(admin): ApiPerson,
+    Path(id): Path<i64>,
+    Json(body): Json<Members>,
+) -> AppResult<Json<Team>> {
+    require_admin(&admin)?;
+    let team = state
+        .store
+        .set_team_members(admin.org_id, TeamId(id), &body.members)
+        .await
+        .map_err(scoped("team or person"))?;
+    Ok(Json(team))
+}
+
+async fn delete_team(
+    State(state): State<AppState>,
+    ApiPerson(admin): ApiPerson,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    require_admin(&admin)?;
+    state
+        .store
+        .delete_team(admin.org_id, TeamId(id))
+        .await
+        .map_err(scoped("team"))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One row of the "Configure integration" table.
+#[derive(Debug, Serialize)]
+pub struct RouteRow {
+    pub seller_id: SellerId,
+    pub nickname: String,
+    pub category: Category,
+    pub route: Route,
+    pub module: Module,
+    /// False when the row shows the default (nothing chosen yet).
+    pub configured: bool,
+}
+
+/// Every store of the organization × every category, with the configured or default route.
+pub async fn routing_rows(state: &AppState, org: OrgId) -> AppResult<Vec<RouteRow>> {
+    let configured = state.store.org_routes(org).await?;
+    let mut rows = Vec::new();
+    for store in state.store.org_connections(org).await? {
+        for category in [
+            Category::PreSaleQuestion,
+            Category::PostSaleHelp,
+            Category::Claim,
+        ] {
+            let chosen = configured
+                .iter()
+                .find(|(s, c, _)| *s == store.seller_id && *c == category)
+                .map(|(_, _, r)| *r);
+            let route = chosen.unwrap_or(Route::default_for(category));
+            rows.push(RouteRow {
+                seller_id: store.seller_id,
+                nickname: store.nickname.clone(),
+                category,
+                route,
+                module: route.module(),
+                configured: chosen.is_some(),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+async fn routing_table(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+) -> AppResult<Json<Vec<RouteRow>>> {
+    require_admin(&person)?;
+    Ok(Json(routing_rows(&state, person.org_id).await?))
+}
+
+#[derive(Deserialize)]
+pub struct RouteChoice {
+    /// `commercial`, `support`, `flow_bot`, `generative_bot` (`classification_bot` is refused).
+    pub target: String,
+    pub team_id: Option<TeamId>,
+    pub person_id: Option<PersonId>,
+}
+
+/// Validates and saves a route; shared by the API and the settings page.
+pub async fn choose_route(
+    state: &AppState,
+    admin: &Person,
+    seller: SellerId,
+    category: &str,
+    choice: &RouteChoice,
+) -> AppResult<Route> {
+    require_admin(admin)?;
+    let category = Category::parse(category.trim()).ok_or_else(|| {
+        AppError::bad_request(
+            "unknown_category",
+            format!("unknown category {category:?} (pre_sale_question, post_sale_help, claim)"),
+        )
+    })?;
+    let route = routing::choose(category, &choice.target, choice.team_id, choice.person_id)
+        .map_err(|e| AppError::Unprocessable {
+            code: e.code(),
+            message: e.to_string(),
+        })?;
+    state
+        .store
+        .set_route(admin.org_id, seller, category, route)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(c) if c == "wrong_team_kind" => AppError::Unprocessable {
+                code: "wrong_team_kind",
+                message: match route.module() {
+                    Module::Commercial => "the commercial inbox takes a group, not a department",
+                    _ => "the support desk takes a department, not a group",
+                }
+                .into(),
+            },
+            other => scoped("store, team or person")(other),
+        })?;
+    tracing::info!(seller.id = %seller, category = category.as_str(), route = route.kind(), "route set");
+    Ok(route)
+}
+
+async fn set_route(
+    State(state): State<AppState>,
+    ApiPerson(admin): ApiPerson,
+    Path((seller_id, category)): Path<(i64, String)>,
+    Json(choice): Json<RouteChoice>,
+) -> AppResult<Json<Route>> {
+    Ok(Json(
+        choose_route(&state, &admin, SellerId(seller_id), &category, &choice).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct AssignBody {
+    pub module: Option<Module>,
+    pub team_id: Option<TeamId>,
+    pub person_id: Option<PersonId>,
+}
+
+/// Any person may move a conversation of their organization (take it, hand it to a team).
+pub async fn assign_conversation(
+    state: &AppState,
+    person: &Person,
+    id: ConversationId,
+    body: &AssignBody,
+) -> AppResult<Conversation> {
+    let current = state
+        .store
+        .org_conversation(person.org_id, id)
+        .await?
+        .ok_or(AppError::NotFound("conversation"))?;
+    let module = body.module.unwrap_or(current.module);
+    Ok(state
+        .store
+        .assign(person.org_id, id, module, body.team_id, body.person_id)
+        .await
+        .map_err(scoped("conversation, team or person"))?)
+}
+
+async fn assign(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+    Path(id): Path<i64>,
+    Json(body): Json<AssignBody>,
+) -> AppResult<Json<Conversation>> {
+    Ok(Json(
+        assign_conversation(&state, &person, ConversationId(id), &body).await?,
+    ))
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    status: ConversationStatus,
+}
+
+async fn set_status(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+    Path(id): Path<i64>,
+    Json(body): Json<StatusBody>,
+) -> AppResult<StatusCode> {
+    state
+        .store
+        .set_org_conversation_status(person.org_id, ConversationId(id), body.status)
+        .await
+        .map_err(scoped("conversation"))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Median first-response time of one store or agent.
+#[derive(Debug, Serialize)]
+pub struct AnswerTime {
+    pub id: i64,
+    pub name: String,
+    pub conversations: usize,
+    pub median_secs: Option<i64>,
+    /// Mercado Libre's own figure for the store (`/users/{id}/questions/response_time`), as
+    /// last read; `None` for agents or before it was read.
+    pub meli_response_time: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AnswerTimes {
+    pub conversations: usize,
+    pub median_secs: Option<i64>,
+    pub stores: Vec<AnswerTime>,
+    pub agents: Vec<AnswerTime>,
+}
+
+pub async fn answer_times_of(state: &AppState, org: OrgId) -> AppResult<AnswerTimes> {
+    let samples = state.store.answer_samples(org).await?;
+    let median_of = |pick: &dyn Fn(&store::AnswerSample) -> bool| {
+        let mut secs: Vec<i64> = samples.iter().filter(|s| pick(s)).map(|s| s.secs).collect();
+        (secs.len(), domain::figures::median(&mut secs))
+    };
+    let (conversations, median_secs) = median_of(&|_| true);
+    let stores = state
+        .store
+        .org_connections(org)
+        .await?
+        .into_iter()
+        .map(|c| {
+            let (n, median) = median_of(&|s| s.seller_id == c.seller_id);
+            AnswerTime {
+                id: c.seller_id.0,
+                name: c.nickname,
+                conversations: n,
+                median_secs: median,
+                meli_response_time: c.meli_response_time,
+            }
+        })
+        .collect();
+    let agents = state
+        .store
+        .org_people(org)
+        .await?
+        .into_iter()
+        .filter_map(|p| {
+            let (n, median) = median_of(&|s| s.responder == Some(p.id));
+            (n > 0).then_some(AnswerTime {
+                id: p.id.0,
+                name: p.name,
+                conversations: n,
+                median_secs: median,
+                meli_response_time: None,
+            })
+        })
+        .collect();
+    Ok(AnswerTimes {
+        conversations,
+        median_secs,
+        stores,
+        agents,
+    })
+}
+
+async fn answer_times(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+) -> AppResult<Json<AnswerTimes>> {
+    Ok(Json(answer_times_of(&state, person.org_id).await?))
+}
