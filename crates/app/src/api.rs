@@ -82,7 +82,7 @@ async fn answer(
     Path(id): Path<i64>,
     Json(body): Json<AnswerBody>,
 ) -> AppResult<(StatusCode, Json<Message>)> {
-    let message = service::answer_question(&state, &person, ConversationId(id), &body.text).await?;
+    let message = service::reply(&state, &person, ConversationId(id), &body.text).await?;
     Ok((StatusCode::ACCEPTED, Json(message)))
 }
 

@@ -27,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/conversations/{id}/assign", post(assign))
         .route("/api/conversations/{id}/status", post(set_status))
         .route("/api/answer-times", get(answer_times))
+        .route("/api/conversations/{id}/action-guide", post(start_with_option))
 }
 
 /// Store errors of person-facing writes: "not found" stays a 404 (another organization's
@@ -253,6 +254,29 @@ async fn assign(
     Ok(Json(
         assign_conversation(&state, &person, ConversationId(id), &body).await?,
     ))
+}
+
+#[derive(Deserialize)]
+struct OptionBody {
+    option_id: String,
+    text: String,
+}
+
+async fn start_with_option(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+    Path(id): Path<i64>,
+    Json(body): Json<OptionBody>,
+) -> AppResult<(StatusCode, Json<Message>)> {
+    let message = crate::service::start_with_option(
+        &state,
+        &person,
+        ConversationId(id),
+        &body.option_id,
+        &body.text,
+    )
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(message)))
 }
 
 #[derive(Deserialize)]

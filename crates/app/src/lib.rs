@@ -33,6 +33,7 @@ pub mod edge;
 pub mod error;
 pub mod extract;
 pub mod filters;
+pub mod guard;
 pub mod i18n;
 pub mod ingest;
 pub mod jobs;

@@ -76,7 +76,7 @@ pub fn composer(conv: &Conversation, claim: Option<&Claim>) -> ComposerState {
 /// Characters Mercado Libre accepts in seller messages: ISO-8859-1 plus its emoji whitelist.
 /// The whitelist is not published in full [B]; we accept the common face and hand emoji.
 fn is_sendable(c: char) -> bool {
-    (c as u32) <= 0xFF || matches!(c as u32, 0x1F600..=0x1F64F | 0x1F44D | 0x1F44B | 0x1F64C)
+    (c as u32) <= 0xFF || matches!(c as u32, 0x1F600..=0x1F64F | 0x1F44D | 0x1F44B)
 }
 
 /// Checks a post-sale or claim reply against `composer`'s state and returns the trimmed text.

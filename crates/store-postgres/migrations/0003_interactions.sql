@@ -100,3 +100,7 @@ ALTER TABLE messages ADD COLUMN receiver_role TEXT;
 -- Mercado Libre's own answer-time figure for the store (`/users/{id}/questions/response_time`),
 -- as a worker last read it, shown beside ours.
 ALTER TABLE connections ADD COLUMN meli_response_time JSONB;
+
+-- Post-sale conversations the buyer has not started: the action-guide options Mercado Libre
+-- offers the seller and the cap left on each, as a worker last read them.
+ALTER TABLE conversations ADD COLUMN action_guide JSONB;

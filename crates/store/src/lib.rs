@@ -408,6 +408,14 @@ pub trait ConversationStore: Send + Sync + 'static {
         message: NewMessage,
         job: NewJob,
     ) -> StoreResult<(Message, JobId)>;
+    /// Saves the action-guide options Mercado Libre offers for a post-sale conversation.
+    async fn set_action_guide(
+        &self,
+        id: ConversationId,
+        guide: &serde_json::Value,
+    ) -> StoreResult<()>;
+    /// The action-guide options last read for the conversation, if any.
+    async fn action_guide(&self, id: ConversationId) -> StoreResult<Option<serde_json::Value>>;
     /// First-response times of the organization's answered conversations.
     async fn answer_samples(&self, org: OrgId) -> StoreResult<Vec<AnswerSample>>;
 }

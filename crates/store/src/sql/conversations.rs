@@ -623,6 +623,33 @@ impl<D: Driver> ConversationStore for D {
         Ok((stored, job_id))
     }
 
+    async fn set_action_guide(
+        &self,
+        id: ConversationId,
+        guide: &serde_json::Value,
+    ) -> StoreResult<()> {
+        let done = self
+            .write_count(
+                "UPDATE conversations SET action_guide = $2, updated_at = $3 WHERE id = $1",
+                args![id, guide, Utc::now()],
+            )
+            .await?;
+        expect_row(done, || format!("conversation {id}"))
+    }
+
+    async fn action_guide(&self, id: ConversationId) -> StoreResult<Option<serde_json::Value>> {
+        match self
+            .read_optional(
+                "SELECT action_guide FROM conversations WHERE id = $1",
+                args![id],
+            )
+            .await?
+        {
+            Some(row) => row.opt_json("action_guide"),
+            None => Ok(None),
+        }
+    }
+
     async fn answer_samples(&self, org: OrgId) -> StoreResult<Vec<AnswerSample>> {
         self.read(
             "SELECT seller_id, category, first_responder_id, first_inbound_at, first_response_at
