@@ -117,6 +117,99 @@ impl MeliError {
             _ => None,
         }
     }
+
+    /// The human text from the error body.
+    pub fn message(&self) -> Option<&str> {
+        self.body().and_then(ApiErrorBody::message)
+    }
+
+    /// For an HTTP 403, what was refused and why, so the inbox can tell the
+    /// agent (a blocked conversation is not a broken connection).
+    pub fn forbidden(&self) -> Option<Forbidden<'_>> {
+        match self {
+            Self::Api { status: 403, body } => Some(Forbidden {
+                reason: ForbiddenReason::of(body),
+                code: body.code(),
+                message: body.message(),
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// An HTTP 403 explained; see [`MeliError::forbidden`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Forbidden<'a> {
+    /// What the body says, classified.
+    pub reason: ForbiddenReason,
+    /// The body's machine code (`forbidden`, `access_denied`, …).
+    pub code: Option<&'a str>,
+    /// The body's text; for a blocked conversation,
+    /// `blocked_conversation_send_message_forbidden`.
+    pub message: Option<&'a str>,
+}
+
+/// Why Mercado Libre refused, as far as the 403 body tells. The messaging
+/// API says it in `message`, sometimes as an identifier and sometimes as
+/// prose, so the body's texts are matched, not one field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForbiddenReason {
+    /// The post-sale conversation is blocked; the pack's
+    /// `conversation_status.substatus` says why.
+    ConversationBlocked,
+    /// The seller may not start the conversation: the buyer must write first,
+    /// or the action guide must be used.
+    SellerCannotStart,
+    /// A mediation is in progress: write in the claim instead.
+    MediationInProgress,
+    /// Fulfillment sale not delivered yet: messaging opens on delivery.
+    NotDeliveredYet,
+    /// The action-guide option was already used up (its cap is 0).
+    OptionCapReached,
+    /// The token may not see or act on this resource (another seller's
+    /// data, missing scopes, blocked application).
+    AccessDenied,
+    /// A 403 whose body we do not recognise.
+    Other,
+}
+
+impl ForbiddenReason {
+    fn of(body: &ApiErrorBody) -> Self {
+        let text = [
+            &body.error,
+            &body.code,
+            &body.message,
+            &body.error_description,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|t| t.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+        let has = |needle: &str| text.contains(needle);
+        if has("initiated_by_seller") || has("started_by_seller") || has("cannot start") {
+            Self::SellerCannotStart
+        } else if has("blocked_conversation") || (has("conversation") && has("blocked")) {
+            Self::ConversationBlocked
+        } else if has("mediation") {
+            Self::MediationInProgress
+        } else if has("not been yet delivered") || has("not yet delivered") {
+            Self::NotDeliveredYet
+        } else if has("not allowed to execute the option") {
+            Self::OptionCapReached
+        } else if has("access_denied")
+            || has("access denied")
+            || has("invalid scopes")
+            || has("has not access")
+            || has("can not identify the user")
+            || has("must match the consultant")
+            || has("permission")
+        {
+            Self::AccessDenied
+        } else {
+            Self::Other
+        }
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +251,69 @@ mod tests {
         assert!(g.is_invalid_grant());
         assert_eq!(g.code(), Some("invalid_grant"));
         assert!(!api(400, r#"{"error":"invalid_client"}"#).is_invalid_grant());
+    }
+
+    #[test]
+    fn forbidden_reasons() {
+        let reason = |json: &str| api(403, json).forbidden().map(|f| f.reason);
+        let blocked = api(
+            403,
+            r#"{"status_code":403,"code":"forbidden","message":"blocked_conversation_send_message_forbidden"}"#,
+        );
+        let f = blocked.forbidden().unwrap();
+        assert_eq!(f.reason, ForbiddenReason::ConversationBlocked);
+        assert_eq!(f.code, Some("forbidden"));
+        assert_eq!(
+            f.message,
+            Some("blocked_conversation_send_message_forbidden")
+        );
+        assert_eq!(
+            reason(
+                r#"{"error":"forbidden","message":"This package has the conversation blocked, use /messages"}"#
+            ),
+            Some(ForbiddenReason::ConversationBlocked)
+        );
+        assert_eq!(
+            reason(
+                r#"{"code":"forbidden","message":"blocked_by_conversation_initiated_by_seller"}"#
+            ),
+            Some(ForbiddenReason::SellerCannotStart)
+        );
+        assert_eq!(
+            reason(
+                r#"{"message":"You can not send the message because a mediation is in process"}"#
+            ),
+            Some(ForbiddenReason::MediationInProgress)
+        );
+        assert_eq!(
+            reason(
+                r#"{"message":"The order is Mercado Envíos Full and has not been yet delivered"}"#
+            ),
+            Some(ForbiddenReason::NotDeliveredYet)
+        );
+        assert_eq!(
+            reason(r#"{"message":"You are not allowed to execute the option OTHER again"}"#),
+            Some(ForbiddenReason::OptionCapReached)
+        );
+        assert_eq!(
+            reason(r#"{"status":403,"error":"Invalid scopes","code":"FORBIDDEN"}"#),
+            Some(ForbiddenReason::AccessDenied)
+        );
+        assert_eq!(
+            reason(
+                r#"{"message":"You don't have permission to access the resource","error":"forbidden_error","status":403}"#
+            ),
+            Some(ForbiddenReason::AccessDenied)
+        );
+        assert_eq!(reason("<html>no</html>"), Some(ForbiddenReason::Other));
+        assert_eq!(
+            api(400, r#"{"message":"blocked_conversation"}"#).forbidden(),
+            None
+        );
+        assert_eq!(
+            blocked.message(),
+            Some("blocked_conversation_send_message_forbidden")
+        );
     }
 
     #[test]

@@ -4,11 +4,56 @@
 //! because its status is new would hide it from the inbox. Unknown strings
 //! land in `Other(raw)` and serialize back byte for byte, and known ones
 //! serialize to the exact MeLi spelling.
+//!
+//! Prefixing the enum with `ignore_case;` also maps other spellings of a
+//! known value to it (messaging writes `NON_MODERATED` and `non_moderated`,
+//! `PERSONAL_DATA` and `personal_data`); those normalize to the listed
+//! spelling.
 
 macro_rules! open_enum {
     (
+        ignore_case;
         $(#[$meta:meta])*
         pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $text:literal, )+
+        }
+    ) => {
+        open_enum!(@enum $(#[$meta])* $name { $( $(#[$vmeta])* $variant => $text, )+ });
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $( $text => Self::$variant, )+
+                    other => {
+                        $( if other.eq_ignore_ascii_case($text) {
+                            return Self::$variant;
+                        } )+
+                        Self::Other(other.to_owned())
+                    }
+                }
+            }
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $text:literal, )+
+        }
+    ) => {
+        open_enum!(@enum $(#[$meta])* $name { $( $(#[$vmeta])* $variant => $text, )+ });
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                match s {
+                    $( $text => Self::$variant, )+
+                    other => Self::Other(other.to_owned()),
+                }
+            }
+        }
+    };
+    (@enum
+        $(#[$meta:meta])*
+        $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident => $text:literal, )+
         }
     ) => {
@@ -26,15 +71,6 @@ macro_rules! open_enum {
                 match self {
                     $( Self::$variant => $text, )+
                     Self::Other(raw) => raw,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(s: &str) -> Self {
-                match s {
-                    $( $text => Self::$variant, )+
-                    other => Self::Other(other.to_owned()),
                 }
             }
         }

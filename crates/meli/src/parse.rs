@@ -10,7 +10,10 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::{
     models::{
-        ApiErrorBody, Item, MultigetEntry, Question, QuestionsSearch, Site, TokenResponse, User,
+        ActionGuide, ActionGuideCap, ApiErrorBody, BillingInfo, Claim, ClaimDetail, ClaimMessages,
+        ClaimReputation, ClaimsSearch, Item, Message, MultigetEntry, Order, OrdersSearch, Pack,
+        PackMessages, Question, QuestionsSearch, Shipment, Site, TokenResponse, UnreadMessages,
+        User,
     },
     notification::{MissedFeeds, Notification},
 };
@@ -29,6 +32,21 @@ pub const KINDS: &[&str] = &[
     "error",
     "site",
     "sites",
+    "order",
+    "orders-search",
+    "pack",
+    "shipment",
+    "billing-info",
+    "pack-messages",
+    "message",
+    "unread",
+    "action-guide",
+    "action-guide-caps",
+    "claim",
+    "claims-search",
+    "claim-detail",
+    "claim-reputation",
+    "claim-messages",
 ];
 
 /// Why a payload could not be read. `kind` is empty when the payload was a
@@ -197,6 +215,23 @@ fn parse_as(kind: &str, json: &str) -> Result<serde_json::Value, ParseError> {
         }
         "site" => normalize::<Site>(json),
         "sites" => normalize::<Vec<Site>>(json),
+        "order" => normalize::<Order>(json),
+        "orders-search" => normalize::<OrdersSearch>(json),
+        "pack" => normalize::<Pack>(json),
+        "shipment" => normalize::<Shipment>(json),
+        "billing-info" => normalize::<BillingInfo>(json),
+        "pack-messages" => normalize::<PackMessages>(json),
+        // Also the by-id envelope, the legacy by-id shape and the action
+        // guide's answer: all read as one message.
+        "message" => normalize::<Message>(json),
+        "unread" => normalize::<UnreadMessages>(json),
+        "action-guide" => normalize::<ActionGuide>(json),
+        "action-guide-caps" => normalize::<Vec<ActionGuideCap>>(json),
+        "claim" => normalize::<Claim>(json),
+        "claims-search" => normalize::<ClaimsSearch>(json),
+        "claim-detail" => normalize::<ClaimDetail>(json),
+        "claim-reputation" => normalize::<ClaimReputation>(json),
+        "claim-messages" => normalize::<ClaimMessages>(json),
         other => Err(ParseError::UnknownKind(other.to_owned())),
     }
 }
@@ -255,8 +290,8 @@ mod tests {
 
     #[test]
     fn unknown_kind_lists_the_kinds() {
-        let e = parse_payload("order", "{}").unwrap_err();
-        assert_eq!(e, ParseError::UnknownKind("order".into()));
+        let e = parse_payload("orders", "{}").unwrap_err();
+        assert_eq!(e, ParseError::UnknownKind("orders".into()));
         assert!(
             e.to_string().contains("token, notification, missed-feeds"),
             "{e}"
@@ -286,5 +321,40 @@ mod tests {
             parse_payload("error", r#"{"code":"x"}"#).unwrap()["code"],
             "x"
         );
+    }
+
+    #[test]
+    fn post_sale_kinds_name_the_failing_field() {
+        let e = parse_payload(
+            "pack-messages",
+            r#"{"messages":[{"id":"a","text":"x"},{"id":"b","message_date":{"read":"ayer"}}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("pack-messages: field `messages[1].message_date.read`: expected an RFC 3339 timestamp"),
+            "{e}"
+        );
+        let e = parse_payload(
+            "claim",
+            r#"{"id":1,"players":[{"role":"respondent","user_id":"x"}]}"#,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("field `players[0].user_id`"), "{e}");
+        let e = parse_payload("claims-search", r#"[{"id":1},{"id":"y"}]"#).unwrap_err();
+        assert!(e.to_string().contains("field `[1].id`"), "{e}");
+        let e = parse_payload("order", r#"{"id":1,"total_amount":"mucho"}"#).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("field `total_amount`: expected a decimal amount"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn claim_messages_are_deduplicated_in_the_output() {
+        let one = r#"{"sender_role":"complainant","receiver_role":"respondent","message":"hola","hash":"h1"}"#;
+        let v = parse_payload("claim-messages", &format!("[{one},{one}]")).unwrap();
+        assert_eq!(v.as_array().map(Vec::len), Some(1));
     }
 }

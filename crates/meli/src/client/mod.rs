@@ -1,5 +1,9 @@
 //! The HTTP client: one method per endpoint the connector uses.
 //!
+//! This module holds the plumbing and the pre-sale calls (OAuth, users,
+//! items, questions, answers, missed feeds); [`orders`], [`messages`] and
+//! [`claims`] add the post-sale ones.
+//!
 //! Every call sends `Authorization: Bearer` (tokens never go in query
 //! strings and are never logged), reads the whole body (error bodies only up
 //! to [`MAX_ERROR_BODY_BYTES`], their text cut to 1,000 characters), and maps the status:
@@ -8,12 +12,22 @@
 //! retried here: the app's job queue owns retries and uses the error's
 //! classification to decide.
 
+mod claims;
+mod messages;
+mod orders;
+
 use std::{sync::Arc, time::Duration};
 
-use reqwest::{RequestBuilder, StatusCode, header};
+use reqwest::{Method, RequestBuilder, StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use url::Url;
+
+pub use claims::ClaimsQuery;
+pub use messages::{
+    Attachment, MAX_ATTACHMENT_BYTES, MAX_MESSAGE_CHARS, NewPackMessage, PostedMessage,
+};
+pub use orders::{OrdersQuery, OrdersSort};
 
 use crate::{
     MeliError,
@@ -346,6 +360,28 @@ impl MeliClient {
             .await
     }
 
+    /// An authenticated request to `path` (segments, each percent-encoded)
+    /// with `query`, asking for JSON.
+    fn request(
+        &self,
+        method: Method,
+        access_token: &str,
+        path: &[&str],
+        query: &[(&str, String)],
+    ) -> Result<RequestBuilder, MeliError> {
+        check_token(access_token)?;
+        let url = self.url(path)?;
+        let mut req = self
+            .http
+            .request(method, url)
+            .bearer_auth(access_token)
+            .header(header::ACCEPT, "application/json");
+        if !query.is_empty() {
+            req = req.query(query);
+        }
+        Ok(req)
+    }
+
     async fn get<T: DeserializeOwned>(
         &self,
         access_token: &str,
@@ -353,16 +389,16 @@ impl MeliClient {
         query: &[(&str, String)],
         what: &'static str,
     ) -> Result<T, MeliError> {
-        check_token(access_token)?;
-        let url = self.url(path)?;
-        let mut req = self
-            .http
-            .get(url)
-            .bearer_auth(access_token)
-            .header(header::ACCEPT, "application/json");
-        if !query.is_empty() {
-            req = req.query(query);
-        }
+        let req = self.request(Method::GET, access_token, path, query)?;
+        self.fetch(req, what).await
+    }
+
+    /// Sends `req` and decodes its 2xx body as `T`.
+    async fn fetch<T: DeserializeOwned>(
+        &self,
+        req: RequestBuilder,
+        what: &'static str,
+    ) -> Result<T, MeliError> {
         let bytes = self.send(req, what).await?;
         decode(&bytes, what)
     }
@@ -381,6 +417,21 @@ impl MeliClient {
     }
 
     async fn send(&self, req: RequestBuilder, what: &'static str) -> Result<Vec<u8>, MeliError> {
+        let resp = self.respond(req, what).await?;
+        Ok(resp
+            .bytes()
+            .await
+            .map_err(|e| transport(&e, self.cfg.timeout))?
+            .to_vec())
+    }
+
+    /// Sends `req`; a 2xx response is returned unread, anything else becomes
+    /// the matching [`MeliError`].
+    async fn respond(
+        &self,
+        req: RequestBuilder,
+        what: &'static str,
+    ) -> Result<reqwest::Response, MeliError> {
         let resp = req
             .send()
             .await
@@ -390,11 +441,7 @@ impl MeliClient {
         let path = resp.url().path().to_owned();
         tracing::debug!(meli.call = what, http.path = %path, http.status = status.as_u16(), "mercado libre call");
         if status.is_success() {
-            return Ok(resp
-                .bytes()
-                .await
-                .map_err(|e| transport(&e, self.cfg.timeout))?
-                .to_vec());
+            return Ok(resp);
         }
         let bytes = self.error_body(resp).await?;
         let body = Box::new(ApiErrorBody::from_bytes(&bytes));
@@ -439,6 +486,56 @@ fn check_token(token: &str) -> Result<(), MeliError> {
         return Err(MeliError::InvalidInput(
             "access token is empty or contains spaces or control characters".into(),
         ));
+    }
+    Ok(())
+}
+
+/// Opaque ids that go into a path (message and attachment ids): letters,
+/// digits, `_`, `-` and `.`, at least one letter or digit, so an id can
+/// never name another resource.
+fn check_opaque_id(id: &str, what: &str) -> Result<(), MeliError> {
+    let ok = id.bytes().any(|b| b.is_ascii_alphanumeric())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    if !ok {
+        return Err(MeliError::InvalidInput(format!(
+            "{what} {id:?} is not a Mercado Libre {what}"
+        )));
+    }
+    Ok(())
+}
+
+/// A site id like `MLA`, `MLB`.
+fn check_site(site_id: &str) -> Result<(), MeliError> {
+    if site_id.len() != 3 || !site_id.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(MeliError::InvalidInput(format!(
+            "site id {site_id:?} is not a Mercado Libre site (like MLA)"
+        )));
+    }
+    Ok(())
+}
+
+/// A positive id; Mercado Libre has no id 0 or below.
+fn check_id(id: i64, what: &str) -> Result<String, MeliError> {
+    if id <= 0 {
+        return Err(MeliError::InvalidInput(format!(
+            "{what} {id} is not a Mercado Libre id"
+        )));
+    }
+    Ok(id.to_string())
+}
+
+/// Text the agent wrote: not blank and at most `max` characters.
+fn check_text(text: &str, max: usize, what: &str) -> Result<(), MeliError> {
+    if text.trim().is_empty() {
+        return Err(MeliError::InvalidInput(format!("{what} is empty")));
+    }
+    let chars = text.chars().count();
+    if chars > max {
+        return Err(MeliError::InvalidInput(format!(
+            "{what} is {chars} characters; Mercado Libre accepts at most {max}"
+        )));
     }
     Ok(())
 }

@@ -6,8 +6,12 @@
 //! `recieved`, `resource` with or without its leading slash), so the wire
 //! form is read loosely and normalized once here.
 
+mod subject;
+
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Deserializer, Serialize};
+
+pub use subject::Subject;
 
 /// A webhook body, normalized.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
