@@ -27,7 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/conversations/{id}/assign", post(assign))
         .route("/api/conversations/{id}/status", post(set_status))
         .route("/api/answer-times", get(answer_times))
-        .route("/api/conversations/{id}/action-guide", post(start_with_option))
+        .route(
+            "/api/conversations/{id}/action-guide",
+            post(start_with_option),
+        )
 }
 
 /// Store errors of person-facing writes: "not found" stays a 404 (another organization's

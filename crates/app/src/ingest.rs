@@ -118,18 +118,35 @@ async fn triage(state: &AppState, n: &meli::Notification) -> AppResult<Triage> {
             Err(format!("seller {seller} is not a connected store")),
         ));
     };
-    let verdict = match (n.topic.as_deref().unwrap_or_default(), n.question_id()) {
-        ("questions", Some(id)) => Ok(Some(jobs::fetch_question_job(
+    use crate::sync::{fetch_claim_job, fetch_message_job, fetch_order_job};
+    use meli::Subject;
+    let topic = n.topic.as_deref().unwrap_or_default();
+    let verdict = match n.subject() {
+        Subject::Question(id) => Ok(Some(jobs::fetch_question_job(
             org_id,
             seller,
             QuestionId(id),
             Utc::now(),
         ))),
-        ("questions", None) => Err(format!(
-            "questions notification with an unexpected resource {:?}",
-            n.resource
-        )),
-        (topic, _) => Err(format!("topic {topic:?} is not handled yet")),
+        Subject::Message(id) => Ok(Some(fetch_message_job(org_id, seller, &id))),
+        Subject::Order(id) => Ok(Some(fetch_order_job(org_id, seller, domain::OrderId(id)))),
+        Subject::Claim(id) => Ok(Some(fetch_claim_job(org_id, seller, domain::ClaimId(id)))),
+        Subject::Other
+            if [
+                "questions",
+                "messages",
+                "orders_v2",
+                "claims",
+                "post_purchase",
+            ]
+            .contains(&topic) =>
+        {
+            Err(format!(
+                "{topic} notification with an unexpected resource {:?}",
+                n.resource
+            ))
+        }
+        Subject::Other => Err(format!("topic {topic:?} is not handled")),
     };
     Ok((Some(org_id), verdict))
 }

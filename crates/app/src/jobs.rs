@@ -130,12 +130,47 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
             crate::reconcile::sync_questions(state, p.seller_id).await
         }
         crate::reconcile::MISSED_FEEDS => crate::reconcile::missed_feeds(state).await,
+        crate::sync::FETCH_MESSAGE => crate::sync::fetch_message(state, payload(job)?).await,
+        crate::sync::SYNC_PACK => crate::sync::sync_pack(state, payload(job)?).await,
+        crate::sync::FETCH_ORDER => crate::sync::fetch_order(state, payload(job)?).await,
+        crate::sync::FETCH_CLAIM => crate::sync::fetch_claim(state, payload(job)?).await,
+        crate::service::SEND_MESSAGE => crate::outbox::send_message(state, payload(job)?).await,
+        crate::service::SEND_CLAIM_MESSAGE => {
+            crate::outbox::send_claim_message(state, payload(job)?).await
+        }
+        crate::service::SEND_ACTION_GUIDE => crate::outbox::send_option(state, payload(job)?).await,
+        crate::reconcile::SYNC_POST_SALE => {
+            let p: SyncQuestions = payload(job)?;
+            crate::reconcile::sync_post_sale(state, p.seller_id).await
+        }
         other => Err(JobError::Fatal(format!("unknown job kind {other:?}"))),
     }
 }
 
 /// Called when a job exhausted its attempts, to leave its subject in an honest state.
 pub async fn on_give_up(state: &AppState, job: &Job, error: &str) {
+    if [
+        crate::service::SEND_MESSAGE,
+        crate::service::SEND_CLAIM_MESSAGE,
+        crate::service::SEND_ACTION_GUIDE,
+    ]
+    .contains(&job.kind.as_str())
+    {
+        // Unlike an answer, a message may be sent again: the agent sees it failed and why.
+        if let Some(id) = job.payload.get("message_id").and_then(|v| v.as_i64())
+            && let Err(e) = state
+                .store
+                .mark_message_failed(
+                    MessageId(id),
+                    &format!("could not be delivered to Mercado Libre: {error}"),
+                    false,
+                )
+                .await
+        {
+            tracing::error!(error = %e, "could not record the undelivered message");
+        }
+        return;
+    }
     if job.kind != POST_ANSWER {
         return;
     }

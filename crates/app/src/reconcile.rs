@@ -16,6 +16,11 @@ use store::{ConnectionHealth, NewJob, StoreError};
 
 pub const SYNC_QUESTIONS: &str = "meli.sync_questions";
 pub const MISSED_FEEDS: &str = "meli.missed_feeds";
+pub const SYNC_POST_SALE: &str = "meli.sync_post_sale";
+
+/// How far back the orders sweep looks: twice a slow sweep interval, so one missed sweep
+/// loses nothing.
+const ORDERS_LOOKBACK_HOURS: i64 = 2;
 
 /// Mercado Libre's search pages hold at most this many; past 1,000 results it wants scan mode.
 const PAGE: u32 = 50;
@@ -27,6 +32,18 @@ pub fn sync_questions_job(org: OrgId, seller: SellerId, run_at: DateTime<Utc>) -
         kind: SYNC_QUESTIONS.into(),
         payload: serde_json::json!({ "seller_id": seller }),
         dedup_key: Some(format!("{SYNC_QUESTIONS}:{seller}")),
+        run_at,
+    }
+}
+
+/// A store's post-sale sweep: unread message packs, open claims, orders changed lately, and
+/// Mercado Libre's own answer-time figure.
+pub fn sync_post_sale_job(org: OrgId, seller: SellerId, run_at: DateTime<Utc>) -> NewJob {
+    NewJob {
+        org_id: Some(org),
+        kind: SYNC_POST_SALE.into(),
+        payload: serde_json::json!({ "seller_id": seller }),
+        dedup_key: Some(format!("{SYNC_POST_SALE}:{seller}")),
         run_at,
     }
 }
@@ -55,6 +72,13 @@ pub async fn schedule_sweep(state: &AppState) -> Result<usize, StoreError> {
             state
                 .store
                 .enqueue(sync_questions_job(c.org_id, c.seller_id, now))
+                .await?
+                .is_some(),
+        );
+        enqueued += usize::from(
+            state
+                .store
+                .enqueue(sync_post_sale_job(c.org_id, c.seller_id, now))
                 .await?
                 .is_some(),
         );
@@ -182,6 +206,74 @@ pub async fn missed_feeds(state: &AppState) -> Result<(), JobError> {
     }
     if recovered > 0 {
         tracing::info!(recovered, "missed notifications recovered");
+    }
+    Ok(())
+}
+
+/// Enqueues what a store's notifications may have missed: each pack with unread messages, each
+/// open claim, each order changed lately; and reads Mercado Libre's answer-time figure.
+pub async fn sync_post_sale(state: &AppState, seller: SellerId) -> Result<(), JobError> {
+    let meli = &state.meli;
+    let Some(connection) = state.store.connection(seller).await? else {
+        return Err(JobError::Fatal(format!("store {seller} is not connected")));
+    };
+    let org = connection.org_id;
+    let mut jobs = Vec::new();
+    let unread = with_token(
+        state,
+        seller,
+        |t| async move { meli.unread_messages(&t).await },
+    )
+    .await?;
+    for pack in unread.results.iter().filter_map(|r| r.pack_id()) {
+        jobs.push(crate::sync::sync_pack_job(org, seller, pack));
+    }
+    let claims_query = meli::ClaimsQuery {
+        player_role: Some(meli::ClaimRole::from("respondent")),
+        player_user_id: Some(seller.0),
+        status: Some(meli::ClaimStatus::from("opened")),
+        ..Default::default()
+    };
+    let claims = with_token(state, seller, |t| {
+        let q = claims_query.clone();
+        async move { meli.search_claims(&t, &q).await }
+    })
+    .await?;
+    for claim in &claims.data {
+        jobs.push(crate::sync::fetch_claim_job(org, seller, ClaimId(claim.id)));
+    }
+    let since = (Utc::now() - chrono::Duration::hours(ORDERS_LOOKBACK_HOURS)).fixed_offset();
+    let orders_query = meli::OrdersQuery {
+        seller: seller.0,
+        last_updated_from: Some(since),
+        ..Default::default()
+    };
+    let orders = with_token(state, seller, |t| {
+        let q = orders_query.clone();
+        async move { meli.search_orders(&t, &q).await }
+    })
+    .await?;
+    for order in &orders.results {
+        jobs.push(crate::sync::fetch_order_job(org, seller, OrderId(order.id)));
+    }
+    let found = jobs.len();
+    for job in jobs {
+        state.store.enqueue(job).await?;
+    }
+    match with_token(state, seller, |t| async move {
+        meli.questions_response_time(&t, seller.0).await
+    })
+    .await
+    {
+        Ok(figure) => state.store.set_meli_response_time(seller, &figure).await?,
+        Err(JobError::Fatal(e)) => {
+            tracing::info!(seller.id = %seller, error = %e, "no response time figure")
+        }
+        Err(retry) => return Err(retry),
+    }
+    if found > 0 {
+        state.jobs_waiting.notify_one();
+        tracing::info!(seller.id = %seller, found, "post-sale sweep enqueued work");
     }
     Ok(())
 }

@@ -408,6 +408,10 @@ pub trait ConversationStore: Send + Sync + 'static {
         message: NewMessage,
         job: NewJob,
     ) -> StoreResult<(Message, JobId)>;
+    /// Gives a message sent from here the key Mercado Libre's copy of it will be read under, so
+    /// re-reading the conversation finds it instead of adding it twice. A copy read before this
+    /// (a race between the send and a sync) is dropped in favour of ours. `NotFound` if unknown.
+    async fn set_message_ref(&self, id: MessageId, meli_ref: &str) -> StoreResult<()>;
     /// Saves the action-guide options Mercado Libre offers for a post-sale conversation.
     async fn set_action_guide(
         &self,

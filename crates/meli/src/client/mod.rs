@@ -15,6 +15,7 @@
 mod claims;
 mod messages;
 mod orders;
+mod users;
 
 use std::{sync::Arc, time::Duration};
 

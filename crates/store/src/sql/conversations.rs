@@ -623,6 +623,31 @@ impl<D: Driver> ConversationStore for D {
         Ok((stored, job_id))
     }
 
+    async fn set_message_ref(&self, id: MessageId, meli_ref: &str) -> StoreResult<()> {
+        let mut tx = self.begin().await?;
+        let Some(row) = tx
+            .fetch_optional(
+                "SELECT conversation_id FROM messages WHERE id = $1",
+                args![id],
+            )
+            .await?
+        else {
+            return Err(StoreError::NotFound(format!("message {id}")));
+        };
+        let conversation = row.i64("conversation_id")?;
+        tx.execute(
+            "DELETE FROM messages WHERE conversation_id = $1 AND meli_ref = $2 AND id <> $3",
+            args![conversation, meli_ref, id],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE messages SET meli_ref = $2, updated_at = $3 WHERE id = $1",
+            args![id, meli_ref, Utc::now()],
+        )
+        .await?;
+        tx.commit().await
+    }
+
     async fn set_action_guide(
         &self,
         id: ConversationId,
