@@ -3,17 +3,21 @@
 use super::Reason;
 use super::text::{Pattern, blank, has_stem, is_any, sentences, words};
 
-static EMAILS: [Pattern; 4] = [
-    // The plain address, spaces around `@` and dots allowed (`juan @ gmail . com`).
-    Pattern::new(
-        r"[a-z0-9][a-z0-9._%+\-]* ?@ ?[a-z0-9][a-z0-9\-]*(?: ?\. ?[a-z0-9\-]+)* ?\. ?[a-z]{2,}\b",
-    ),
+static EMAILS: [Pattern; 5] = [
+    // The plain address.
+    Pattern::new(r"[a-z0-9][a-z0-9._%+\-]*@[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.[a-z]{2,}\b"),
+    // Spaces around `@` and dots (`juan @ gmail . com`), ending in a common top-level domain:
+    // `seguinos en instagram @tienda.ok` is a handle, not an address.
+    Pattern::new(concat!(
+        r"[a-z0-9][a-z0-9._%+\-]* ?@ ?[a-z0-9][a-z0-9\-]*(?: ?\. ?[a-z0-9\-]+)*",
+        r" ?\. ?(?:com|net|org|edu|gov|io|ar|br|mx|cl|co|pe|uy|ec|bo|py|ve)\b",
+    )),
     // Spelled or bracketed: `ventas arroba tienda punto com`, `juan [at] gmail [dot] com`. The
     // `@` may be `arroba`, `[at]`, `(at)`, `{arroba}`, `(@)`; the dot `punto`, `ponto`, `dot`,
     // `[.]`, `(dot)`.
     Pattern::new(concat!(
         r"[a-z0-9][a-z0-9._\-]* ?",
-        r"(?:@|\barroba\b|[\[({<] ?(?:at|arroba|@) ?[\])}>])",
+        r"(?:\barroba\b|[\[({<] ?(?:at|arroba|@) ?[\])}>])",
         r" ?[a-z0-9][a-z0-9\-]*(?: ?",
         r"(?:\.|\bpunto\b|\bponto\b|\bdot\b|[\[({<] ?(?:dot|punto|ponto|\.) ?[\])}>])",
         r" ?[a-z0-9\-]+)+\b",
@@ -88,6 +92,20 @@ const FEATURE_WORDS: &[&str] = &[
     "smartwatch",
     "pantalla",
     "tela",
+    "tv",
+    "tele",
+    "televisor",
+    "televisao",
+    "smart",
+    "smartphone",
+    "netflix",
+    "spotify",
+    "incorporado",
+    "incorporados",
+    "incluido",
+    "incluidos",
+    "instalados",
+    "instaladas",
 ];
 
 /// Words that turn a network into a channel: following, writing, a profile, a link.
@@ -171,6 +189,7 @@ mod tests {
     fn finds_handles_and_channels_not_features() {
         for text in [
             "Seguinos en instagram @mitienda",
+            "Seguinos en Instagram @mitienda.ok",
             "Buscanos como @mi.tienda_ok",
             "Chama no whats",
             "Nos encontrás en Facebook",

@@ -5,7 +5,7 @@
 use super::Reason;
 use super::text::{Pattern, blank};
 
-static URLS: [Pattern; 3] = [
+static URLS: [Pattern; 4] = [
     Pattern::new(r#"\b(?:https?|ftp)://[^\s<>"'|]+"#),
     Pattern::new(r#"\bwww\d?\.[^\s<>"'|]+"#),
     // `bit.ly/abc`, `mitienda.com.ar`: labels, a known top-level domain, maybe a path. The
@@ -19,6 +19,8 @@ static URLS: [Pattern; 3] = [
         "app|shop|store|site|online|link|tv|gg|cc|ai|xyz|club|top|page|us|uk|de|fr|it|pt|ws|at|im|su",
         r#")\b(?:[/:?#][^\s<>"'|]*)?"#,
     )),
+    // Any other top-level domain followed by a path: `youtu.be/abc`, `linktr.ee/tienda`.
+    Pattern::new(r#"\b(?:[a-z0-9](?:[a-z0-9\-]*[a-z0-9])?\.)+[a-z]{2,12}/[^\s<>"'|]*"#),
 ];
 
 /// A domain with its dot spelled out: `mitienda punto com`, `bit (.) ly`, `tienda dot com dot
@@ -221,6 +223,8 @@ mod tests {
             ("https://mpago.la/2xYz", OffPlatformPayment),
             ("link.mercadopago.com.ar/mitienda", OffPlatformPayment),
             ("paypal.me/juan", OffPlatformPayment),
+            ("youtu.be/abc123", SocialMedia),
+            ("linktr.ee/mitienda", SocialMedia),
         ] {
             assert_eq!(reasons(text), vec![want], "{text}");
         }
@@ -234,6 +238,7 @@ mod tests {
             "Es un punto com mucha demanda",
             "versión 2.0 del firmware",
             "S.A. de C.V.",
+            "Talles 38/40, 1.5/2 kg, 120 km/h",
         ] {
             assert_eq!(reasons(text), vec![], "{text}");
         }

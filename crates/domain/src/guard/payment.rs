@@ -2,10 +2,10 @@
 //! hand, "por fuera". Mercado Libre moderates these (`LINK_MERCADOPAGO`, `EVASION_*`) and the
 //! buyer loses its purchase protection.
 //!
-//! Words with an innocent meaning need company: `transferencia` is also how fast a USB cable
-//! moves data, `depósito` the seller's warehouse, `alias` any nickname, `Pix` a checkout option
-//! Mercado Livre itself offers. Those count only with money around them, or (Pix) without the
-//! platform named.
+//! Words with an innocent meaning need company: `depósito` is also the seller's warehouse and
+//! `alias` any nickname, so they count only with money around them; `transferencia` is also how
+//! fast a USB cable moves data, so it counts unless data or heat is around; `Pix` is a checkout
+//! option Mercado Livre itself offers, so it counts unless the platform is named.
 
 use super::Reason;
 use super::text::{Pattern, has_stem, is_any, sentences, words};
@@ -20,7 +20,6 @@ static ALWAYS: Pattern = Pattern::new(concat!(
     // Payment links and the seller's own Mercado Pago account.
     r"|(?:link|enlace|linkcito) (?:de|do|del) (?:pago|pagamento|cobro|cobranca|mercado ?pago)",
     r"|(?:mi|meu|minha|nuestra|nossa|nuestro|nosso) (?:cuenta (?:de )?|conta (?:do |de )?)?mercado ?pago",
-    r"|(?:cuenta|conta) (?:de|do) mercado ?pago",
     r"|(?:pagame|pagarme|pagarnos|me pagas|me paga|me pague|transferime) (?:por|pelo|via|con|com|a|al) (?:mercado ?pago|mp)",
     // Outside the marketplace, said plainly.
     r"|(?:pag|compr|vend|arregl|negoci|cobr|trat|combin|fech|cerr|hac|faz)\w* (?:\w+ ){0,2}(?:por|pra|para) (?:fuera|afuera|fora)\b",
@@ -41,7 +40,7 @@ static MONEY_VERBS: Pattern = Pattern::new(concat!(
     r"|transfira|transfere|transferir(?:me|nos)?|transferis)\b",
 ));
 
-/// Words that make `transferencia`/`transferir`/`deposito`/`alias`/`pix` about money.
+/// Words that make `deposito` and `alias` about money.
 const MONEY_WORDS: &[&str] = &[
     "pago",
     "pagos",
@@ -103,13 +102,16 @@ const TECH_WORDS: &[&str] = &[
 /// Places Pix is offered on the platform itself.
 const PLATFORM_WORDS: &[&str] = &["mercadolivre", "checkout", "anuncio"];
 
+fn technical(words: &[&str]) -> bool {
+    words.iter().any(|w| is_any(w, TECH_WORDS))
+}
+
 fn money_sentence(words: &[&str], word: &str) -> bool {
-    let others = words.iter().filter(|w| **w != word);
-    let money = others
-        .clone()
-        .any(|w| is_any(w, MONEY_WORDS) || w.starts_with("pag"));
-    let tech = words.iter().any(|w| is_any(w, TECH_WORDS));
-    money && !tech
+    let money = words
+        .iter()
+        .filter(|w| **w != word)
+        .any(|w| is_any(w, MONEY_WORDS) || w.starts_with("pag") || w.starts_with("abon"));
+    money && !technical(words)
 }
 
 fn on_platform(words: &[&str]) -> bool {
@@ -125,11 +127,9 @@ fn off_platform(sentence: &str) -> bool {
     }
     let words = words(sentence);
     words.iter().any(|&w| match w {
-        "transferencia" | "transferir" | "transferencias" | "deposito" | "depositos" | "alias" => {
-            money_sentence(&words, w)
-        }
+        "deposito" | "depositos" | "alias" => money_sentence(&words, w),
         "pix" => !on_platform(&words),
-        _ => has_stem(w, &["transferencia"]) && money_sentence(&words, w),
+        _ => has_stem(w, &["transferenc", "transferir"]) && !technical(&words),
     })
 }
 
@@ -174,6 +174,7 @@ mod tests {
             "Transferencia o depósito, como prefieras",
             "Aceitamos pix",
             "Mandá el dinero por transferencia",
+            "Pasame por transferencia y te mando el producto",
         ] {
             assert!(off(text), "{text}");
         }
@@ -183,6 +184,7 @@ mod tests {
     fn leaves_platform_payment_and_other_meanings_alone() {
         for text in [
             "Vamos reembolsar pelo Mercado Pago ainda hoje",
+            "El reembolso se acredita en tu cuenta de Mercado Pago",
             "Despachamos desde nuestro depósito en Palermo",
             "Velocidad de transferencia de datos de 5 Gbps",
             "Transferência de arquivos via USB 3.0",

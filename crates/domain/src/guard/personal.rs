@@ -3,7 +3,8 @@
 //! Per sentence, a *data word* (`telefono`, `email`, `dni`, `cpf`, `endereco`, …) counts as asked
 //! for when a *request word* comes up to six words before it (`pasame`, `mandame`, `necesitamos`,
 //! `cual`, `me passa`, `informe`, `qual`, `send`), or when the sentence is a question with a
-//! second-person possessive right before it (`¿tu DNI?`). It does not count when:
+//! second-person possessive right before it (`¿tu DNI?`) or a question word (`¿a qué
+//! dirección…?`). It does not count when:
 //! - a negation comes before the request (`no hace falta que nos pases tu teléfono`,
 //!   `nunca te vamos a pedir el DNI`);
 //! - the sentence points at Mercado Libre itself (`revisá tu dirección en tu cuenta de Mercado
@@ -347,6 +348,11 @@ fn asks_at(words: &[&str], i: usize, question: bool) -> bool {
     if possessed && !possessive {
         return false;
     }
+    // `¿a qué dirección…?`, `qual endereço?`: the question word right before the data.
+    let asked_which = question && i > 0 && matches!(words[i - 1], "que" | "cual" | "qual");
+    if asked_which && !device && !possessed {
+        return true;
+    }
     let Some(request_at) = window.iter().rposition(|w| is_request(w)) else {
         return question && possessive && !device;
     };
@@ -406,6 +412,7 @@ mod tests {
             "Me passa seu zap",
             "Please send me your phone number",
             "Mandame tus datos",
+            "¿A qué dirección te lo mando?",
         ] {
             assert!(asks_for(text), "{text}");
         }
