@@ -120,3 +120,12 @@ fn our_labelled_set() {
         "expected reasons given on {reasons:.3} of refusals"
     );
 }
+
+/// Written after the guard was tuned on the sets above, and measured before any change.
+#[test]
+fn held_out_set() {
+    let s = score("guard-heldout.jsonl");
+    assert!(s.true_pos + s.false_neg >= 50 && s.true_neg + s.false_pos >= 60);
+    assert!(s.precision() >= 0.95, "precision {:.3}", s.precision());
+    assert!(s.recall() >= 0.95, "recall {:.3}", s.recall());
+}

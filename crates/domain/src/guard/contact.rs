@@ -52,7 +52,7 @@ static NETWORK: Pattern = Pattern::new(concat!(
     r"\b(?:instagram|insta|ig|facebook|fb|tiktok|whatsapp|whats|wpp|wsp|zap|zapzap|telegram",
     r"|twitter|youtube|messenger|snapchat|kwai|linkedin|pinterest|discord)\b",
     // `face` alone is also a face or a side; as a channel it follows `no`, `pelo`, `por`.
-    r"|\b(?:no|pelo|por|en el|mi|meu) face\b",
+    r"|\b(?:no|pelo|por|en|el|al|mi|meu|nuestro|nosso) face\b",
 ));
 
 /// Words saying the network is a feature of the product (`compatible con WhatsApp`, `instala
@@ -195,6 +195,7 @@ mod tests {
             "Nos encontrás en Facebook",
             "Tenemos más fotos en el insta",
             "Me chama no face",
+            "Búscanos en Face: TiendaOK",
             "Seguinos arroba mitienda",
             "Compatible con WhatsApp, escribinos al whatsapp de la tienda",
         ] {

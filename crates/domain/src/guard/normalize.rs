@@ -20,8 +20,7 @@ use unicode_normalization::char::is_combining_mark;
 /// - split spellings joined: `e-mail`, `whats app`, `insta gram`, `g mail`.
 pub fn normalize(text: &str) -> String {
     let folded = fold(text);
-    let mut tokens = tokenize(&folded);
-    join_spaced_letters(&mut tokens);
+    let mut tokens = join_spaced_letters(tokenize(&folded));
     read_look_alike_digits(&mut tokens);
     let text = read_number_words(&tokens);
     join_split_spellings(text)
@@ -125,7 +124,8 @@ fn is_single_letter(token: &Token) -> bool {
 
 /// `w h a t s a p p` → `whatsapp`. Four letters at least: shorter runs occur in ordinary
 /// Spanish and Portuguese (`y o`, `e a`).
-fn join_spaced_letters(tokens: &mut Vec<Token>) {
+fn join_spaced_letters(mut tokens: Vec<Token>) -> Vec<Token> {
+    let mut out = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
         let mut end = i;
@@ -146,16 +146,20 @@ fn join_spaced_letters(tokens: &mut Vec<Token>) {
                 .filter(|t| t.word)
                 .map(|t| t.text.as_str())
                 .collect();
-            tokens.splice(
-                i..=end,
-                [Token {
-                    text: joined,
-                    word: true,
-                }],
-            );
+            out.push(Token {
+                text: joined,
+                word: true,
+            });
+            i = end + 1;
+        } else {
+            out.push(Token {
+                text: std::mem::take(&mut tokens[i].text),
+                word: tokens[i].word,
+            });
+            i += 1;
         }
-        i += 1;
     }
+    out
 }
 
 fn look_alike_digit(c: char) -> char {
@@ -215,7 +219,7 @@ fn number_at(tokens: &[Token], i: usize) -> Option<(String, usize)> {
     }
     let value = lexicon::number_word(&token.text)?;
     // "cuarenta y dos", "vinte e um": a ten, a conjunction, a unit.
-    if value >= 20 && value % 10 == 0 {
+    if value >= 20 && value.is_multiple_of(10) {
         let joined = tokens.get(i + 1).is_some_and(|t| t.text == " ")
             && tokens
                 .get(i + 2)

@@ -24,10 +24,16 @@ static ALWAYS: Pattern = Pattern::new(concat!(
     // Outside the marketplace, said plainly.
     r"|(?:pag|compr|vend|arregl|negoci|cobr|trat|combin|fech|cerr|hac|faz)\w* (?:\w+ ){0,2}(?:por|pra|para) (?:fuera|afuera|fora)\b",
     r"|(?:fuera|afuera|fora) (?:de|del|do|da) (?:mercado ?libre|mercado ?livre|ml|la plataforma|a plataforma)",
+    r"|(?:pag|abon|cobr)\w*.{0,40}(?:fuera|afuera|fora) (?:de|del|do|da) (?:la |a |o )?(?:compra|orden|ordem|pedido|publicacion|anuncio)",
     r"|sin (?:pasar por|usar) mercado ?libre|sem (?:passar pelo|usar o) mercado ?livre",
     r"|sin comision|sem (?:a )?(?:comissao|taxa do mercado)",
     // Cash in hand, a deposit to hold the item, a boleto the seller makes.
     r"|(?:pago|pagas|pagar|pagos|paga|abonas|abonar|efectivo|dinheiro) (?:en mano|em maos|contra (?:entrega|reembolso))",
+    r"|(?:descuento|desconto|precio especial|mas barato|te hago|[0-9] ?%).{0,40}(?:en efectivo|em dinheiro)",
+    r"|(?:en efectivo|em dinheiro).{0,40}(?:descuento|desconto|mas barato|te hago|[0-9] ?%)",
+    // The CBU alias: `mi alias`, `te paso el alias`, or its dotted shape (`alias: tienda.ok.mp`).
+    r"|(?:mi|nuestro|te paso el|te mando el|pasame el|paso el) alias\b",
+    r"|\balias:? [a-z0-9]+(?:\.[a-z0-9]+)+",
     r"|(?:dejar|deja|dejame|dejas|dejes|mandar|manda|mandame|pasar|pasame|con|una) (?:una )?sena\b",
     r"|(?:mando|envio|gero|passo|mandar|enviar|gerar) (?:o |um )?boleto\b",
     r"|(?:faz|faca|fazer|manda|mande|mandar) (?:o |um )?pix\b",
@@ -74,8 +80,13 @@ const MONEY_WORDS: &[&str] = &[
     "valor",
 ];
 
-/// Words that make `transferencia` about data or heat.
+/// Words that make `transferencia` about data, heat or ownership.
 const TECH_WORDS: &[&str] = &[
+    "garantia",
+    "titularidad",
+    "titularidade",
+    "propiedad",
+    "dominio",
     "datos",
     "dados",
     "archivos",
@@ -106,14 +117,6 @@ fn technical(words: &[&str]) -> bool {
     words.iter().any(|w| is_any(w, TECH_WORDS))
 }
 
-fn money_sentence(words: &[&str], word: &str) -> bool {
-    let money = words
-        .iter()
-        .filter(|w| **w != word)
-        .any(|w| is_any(w, MONEY_WORDS) || w.starts_with("pag") || w.starts_with("abon"));
-    money && !technical(words)
-}
-
 fn on_platform(words: &[&str]) -> bool {
     let meli = words
         .windows(2)
@@ -126,10 +129,21 @@ fn off_platform(sentence: &str) -> bool {
         return true;
     }
     let words = words(sentence);
+    let technical = technical(&words);
+    // The money words present, once each, so a word is not its own company (`depósito` alone
+    // is a warehouse).
+    let mut money: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| is_any(w, MONEY_WORDS) || w.starts_with("pag") || w.starts_with("abon"))
+        .collect();
+    money.sort_unstable();
+    money.dedup();
+    let money_besides = |w: &str| !technical && money.iter().any(|m| *m != w);
     words.iter().any(|&w| match w {
-        "deposito" | "depositos" | "alias" => money_sentence(&words, w),
+        "deposito" | "depositos" | "alias" => money_besides(w),
         "pix" => !on_platform(&words),
-        _ => has_stem(w, &["transferenc", "transferir"]) && !technical(&words),
+        _ => has_stem(w, &["transferenc", "transferir"]) && !technical,
     })
 }
 
@@ -174,6 +188,9 @@ mod tests {
             "Transferencia o depósito, como prefieras",
             "Aceitamos pix",
             "Mandá el dinero por transferencia",
+            "Te paso el alias: tienda.ok",
+            "Pagás con Mercado Pago fuera de la compra y te descuento",
+            "Te hago 10% si es en efectivo",
             "Pasame por transferencia y te mando el producto",
         ] {
             assert!(off(text), "{text}");
@@ -193,6 +210,9 @@ mod tests {
             "La funda es de cuero por fuera y de tela por dentro",
             "Es el depósito de agua de repuesto",
             "También se lo conoce por el alias Rayo",
+            "El alias del modelo es Titan",
+            "Transferencia de garantía: se transfiere al nuevo dueño",
+            "Podés pagar en efectivo en Rapipago o Pago Fácil desde Mercado Pago",
         ] {
             assert!(!off(text), "{text}");
         }

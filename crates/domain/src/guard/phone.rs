@@ -361,7 +361,7 @@ impl Chain<'_> {
     /// `1500-2000`, `1000 2000`: two round numbers, the second larger.
     fn is_range(&self) -> bool {
         let v = self.values();
-        v.len() == 2 && v[0] % 10 == 0 && v[1] % 10 == 0 && v[0] < v[1]
+        v.len() == 2 && v[0].is_multiple_of(10) && v[1].is_multiple_of(10) && v[0] < v[1]
     }
 
     /// `36 38 40 42`, `100 200 300`: sizes and quantities listed in order.
@@ -488,14 +488,28 @@ fn is_phone(chain: &Chain, before: &str, after: &str) -> bool {
     }
 }
 
+/// How many bytes around a chain its context is read from: four words and some.
+const NEAR: usize = 80;
+
+/// The nearest character boundary at or before `at` (or the end of `text`).
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
 /// Flags phone numbers: in digits, in look-alikes or in words (the folding turned both into
 /// digits).
 pub(crate) fn detect(text: &str, reasons: &mut Vec<Reason>) {
     for range in CHAIN.ranges(text) {
+        // Context is read near the chain only, which also keeps a long text of many numbers
+        // linear.
         let (Some(before), Some(matched), Some(after)) = (
-            text.get(..range.start),
+            text.get(floor_boundary(text, range.start.saturating_sub(NEAR))..range.start),
             text.get(range.clone()),
-            text.get(range.end..),
+            text.get(range.end..floor_boundary(text, range.end + NEAR)),
         ) else {
             continue;
         };

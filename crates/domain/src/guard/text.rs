@@ -135,9 +135,9 @@ mod tests {
 
     #[test]
     fn blanking_keeps_offsets() {
-        let t = "a ñb c";
-        let out = blank(t, &[2..5]);
+        let t = "a ñb c d";
+        let out = blank(t, &[2..5, 6..7]);
         assert_eq!(out.len(), t.len());
-        assert_eq!(out, "a ||| c");
+        assert_eq!(out, "a ||| | d");
     }
 }
