@@ -7,6 +7,9 @@
 //! - [`conversation`]: the conversation/message model, the three categories and their states.
 //! - [`rules`]: the marketplace rules every outgoing text passes (one answer per question, length
 //!   limits). The same check serves humans and bots.
+//! - [`guard`]: the outgoing-text guard every text sent to a buyer passes (no personal-data
+//!   requests, contact data, social handles, external links or off-platform payment), with
+//!   reasons in Spanish, Portuguese and English.
 //! - [`lifecycle`]: how a conversation's state evolves across fetches (lock ratchet, waiting
 //!   time, question status, reopening after a failed answer), as pure decisions.
 //! - [`person`]: organizations, their people and roles.
@@ -18,6 +21,7 @@
 pub mod channels;
 pub mod conversation;
 pub mod figures;
+pub mod guard;
 pub mod ids;
 pub mod lifecycle;
 pub mod money;
