@@ -39,10 +39,12 @@ pub async fn store_question(
     let Some(connection) = state.store.connection(seller).await? else {
         return Err(JobError::Fatal(format!("store {seller} is not connected")));
     };
-    let conv = state
+    let mut sighting = question_conversation(connection.org_id, seller, q, now);
+    sighting.context.route = state
         .store
-        .upsert_conversation(question_conversation(connection.org_id, seller, q, now))
+        .route(seller, Category::PreSaleQuestion)
         .await?;
+    let conv = state.store.upsert_conversation(sighting).await?;
     let (_, inserted) = state
         .store
         .add_message(question_message(conv.id, q))

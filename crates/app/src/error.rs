@@ -28,6 +28,12 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
+    /// The outgoing-text guard refused a text: its reason codes, and why in the person's words.
+    #[error("{message}")]
+    Guarded {
+        reasons: Vec<&'static str>,
+        message: String,
+    },
     /// A failure at the HTTP layer: an extractor's rejection, no such route or method, a timeout.
     #[error("{message}")]
     Http {
@@ -87,7 +93,9 @@ impl AppError {
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Unprocessable { .. } | AppError::Guarded { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Http { status, .. } => *status,
@@ -105,6 +113,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::TooManyRequests { .. } => "too_many_requests",
             AppError::Internal(_) => "internal",
+            AppError::Guarded { .. } => "guarded",
         }
     }
 }
@@ -135,7 +144,12 @@ impl IntoResponse for AppError {
         if let AppError::Internal(cause) = &self {
             tracing::error!(error = %format!("{cause:#}"), "request failed");
         }
-        let body = json!({ "error": { "code": self.code(), "message": self.to_string() } });
+        let body = match &self {
+            AppError::Guarded { reasons, message } => {
+                json!({ "error": { "code": self.code(), "message": message, "reasons": reasons } })
+            }
+            _ => json!({ "error": { "code": self.code(), "message": self.to_string() } }),
+        };
         let mut response = (self.status(), Json(body)).into_response();
         if let AppError::TooManyRequests { retry_after_secs } = &self {
             response.headers_mut().insert(

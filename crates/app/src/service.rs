@@ -171,6 +171,7 @@ pub async fn answer_question(
         .await?
         .ok_or(AppError::NotFound("conversation"))?;
     let text = check_question_answer(&conversation, text)?;
+    crate::guard::check_outgoing(&text, agent)?;
     let question_id: QuestionId = conversation.meli_ref.parse().map_err(|_| {
         AppError::Internal(anyhow::anyhow!(
             "conversation {id} has a non-numeric question id"

@@ -9,6 +9,7 @@ mod browser;
 mod helpers;
 mod inbox;
 mod ingest;
+mod interactions;
 mod isolation;
 mod languages;
 mod reconcile;
