@@ -331,7 +331,9 @@ pub(crate) async fn send_option(
             ));
         }
         let text = requested_text(key, &map, Lang::for_site(c.site_id))?;
-        c.caps.insert(key, cap - 1);
+        if let Some((_, left)) = c.caps.iter_mut().find(|(o, _)| *o == key) {
+            *left = cap - 1;
+        }
         let message = c.push(rng, caller, &text, Vec::new(), Utc::now());
         market.message_index.insert(message.id.clone(), c.key);
         message

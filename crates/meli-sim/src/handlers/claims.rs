@@ -370,9 +370,7 @@ fn parse_time(raw: &str) -> Option<DateTime<Utc>> {
 type Range = (String, Option<DateTime<Utc>>, Option<DateTime<Utc>>);
 
 /// `range=date_created:after:…,before:…` → `(field, after, before)`.
-fn parse_range(
-    raw: &str,
-) -> Result<Range, ApiError> {
+fn parse_range(raw: &str) -> Result<Range, ApiError> {
     let invalid = || bad(format!("Invalid range: {raw}"));
     let (field, rest) = raw.split_once(':').ok_or_else(invalid)?;
     if field != "date_created" && field != "last_updated" {

@@ -6,8 +6,6 @@
 //! guide; a moderated buyer message is hidden from the seller, a moderated seller message stays
 //! visible to them with `status: moderated`.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, Utc};
 
 use super::moderation::{self, Reason};
@@ -106,8 +104,8 @@ pub(crate) struct Conversation {
     /// An explicit block (mediation, cancelled order, time, …).
     pub block: Option<String>,
     pub status_date: DateTime<Utc>,
-    /// Remaining uses per action-guide option.
-    pub caps: BTreeMap<&'static str, u32>,
+    /// Remaining uses per action-guide option, in the documented order of options.
+    pub caps: Vec<(&'static str, u32)>,
     pub claim_ids: Vec<i64>,
 }
 
@@ -120,16 +118,16 @@ impl Conversation {
         logistic_type: &str,
         when: DateTime<Utc>,
     ) -> Self {
-        let mut caps = BTreeMap::new();
+        let mut caps = Vec::new();
         if matches!(logistic_type, "cross_docking" | "drop_off") {
-            caps.insert("REQUEST_VARIANTS", 1);
+            caps.push(("REQUEST_VARIANTS", 1));
         }
-        caps.insert("REQUEST_BILLING_INFO", 1);
-        caps.insert("SEND_INVOICE_LINK", 1);
+        caps.push(("REQUEST_BILLING_INFO", 1));
+        caps.push(("SEND_INVOICE_LINK", 1));
         if logistic_type == "self_service" {
-            caps.insert("DELIVERY_PROMISE", 1);
+            caps.push(("DELIVERY_PROMISE", 1));
         }
-        caps.insert("OTHER", 1);
+        caps.push(("OTHER", 1));
         Self {
             key,
             seller_id,
