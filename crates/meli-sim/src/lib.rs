@@ -11,14 +11,15 @@
 //! - [`seed`]: deterministic sellers (MLA `TIENDA_PAMPA`, MLB `LOJA_PAULISTA`, MLM
 //!   `TIENDA_ANAHUAC`), 8 buyers (one id above 2^53), 22 listings in the site's language, a few
 //!   pre-existing questions, and [`sample_questions`] for simulated buyers.
-//! - `oauth`: the per-site authorization page, the consent POST and `POST /oauth/token`
-//!   (authorization code + PKCE, rotating single-use refresh tokens).
 //! - `seed_sales`: per seller, a few orders and packs with buyer-started conversations and one
-//!   claim, so a fresh simulator shows all three kinds of interaction.
+//!   claim, so a fresh simulator shows all three kinds of interaction;
+//!   [`sample_post_sale_messages`] and [`sample_claim_messages`] for simulated buyers.
 //! - `state`: the shared state behind one mutex.
 //! - `market`: post-sale records (orders, packs, shipments, pack conversations, claims) and the
 //!   rules every writer goes through; `market::moderation` is the contact-data detector and the
 //!   post-sale charset.
+//! - `oauth`: the per-site authorization page, the consent POST and `POST /oauth/token`
+//!   (authorization code + PKCE, rotating single-use refresh tokens).
 //! - `handlers`: `/users`, `/items`, `/questions`, `/answers`, `/missed_feeds`, `/orders`
 //!   (+ `/billing_info`), `/packs`, `/shipments`, `/messages` (packs, by id, unread,
 //!   attachments, action guide), `/post-purchase/v1/claims`, plus the access-token extractor
@@ -41,6 +42,10 @@
 //! let seller = &sim.sellers()[0];
 //! let item = &sim.items_of(seller.id)[0];
 //! let _question_id = sim.ask_question(item, None, "¿Tenés stock?").await;
+//! if let Ok(purchase) = sim.buy(&[item], None).await {
+//!     let _message_id = sim.buyer_message(purchase.conversation_id, "¿Cuándo llega?").await;
+//!     let _claim_id = sim.open_claim(purchase.order_ids[0], None).await;
+//! }
 //! sim.shutdown();
 //! # Ok(()) }
 //! ```
