@@ -1,8 +1,11 @@
 //! Error bodies, shaped like Mercado Libre's, mapped to HTTP in one place.
 //!
-//! Two shapes exist: the standard one `{"message","error","status","cause"}` used by every
-//! resource API, and the OAuth one `{"error_description","error","status","cause"}` used by
-//! `/oauth/token` (as in the official `invalid_grant` sample).
+//! Four shapes exist: the standard one `{"message","error","status","cause"}` used by most
+//! resource APIs (claims included, with their own `error` codes), the OAuth one
+//! `{"error_description","error","status","cause"}` used by `/oauth/token` (as in the official
+//! `invalid_grant` sample), the messaging one `{"status_code","code","message"}` (official
+//! `send-error-403-blocked` sample) and the action-guide one `{"cause","error","message",
+//! "status_code"}` (official `action-guide-error-excepted-case` sample).
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -65,6 +68,138 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, Json(self.body())).into_response()
+    }
+}
+
+/// An error of the post-sale messaging API (`/messages/...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessagesError {
+    /// HTTP status, repeated as `status_code`.
+    pub status: StatusCode,
+    /// `code` (`bad_request`, `forbidden`, `not_found`, …).
+    pub code: &'static str,
+    /// `message`.
+    pub message: String,
+    /// An error of the common layer (401 for a missing token) keeps its standard body.
+    standard: Option<Box<ApiError>>,
+}
+
+impl MessagesError {
+    /// Any status and message; the code derives from the status.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        let code = match status.as_u16() {
+            400 => "bad_request",
+            403 => "forbidden",
+            404 => "not_found",
+            409 => "conflict",
+            422 => "unprocessable_entity",
+            _ => "internal_error",
+        };
+        Self {
+            status,
+            code,
+            message: message.into(),
+            standard: None,
+        }
+    }
+
+    /// 403 for a blocked conversation: the documented body, byte for byte.
+    pub fn blocked() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "blocked_conversation_send_message_forbidden",
+        )
+    }
+
+    /// The body as JSON.
+    pub fn body(&self) -> serde_json::Value {
+        json!({
+            "status_code": self.status.as_u16(),
+            "code": self.code,
+            "message": self.message,
+        })
+    }
+}
+
+impl IntoResponse for MessagesError {
+    fn into_response(self) -> Response {
+        match self.standard {
+            Some(e) => (*e).into_response(),
+            None => (self.status, Json(self.body())).into_response(),
+        }
+    }
+}
+
+impl From<ApiError> for MessagesError {
+    fn from(e: ApiError) -> Self {
+        let mut out = Self::new(e.status, e.message.clone());
+        out.standard = Some(Box::new(e));
+        out
+    }
+}
+
+/// An error of the action guide (`/messages/action_guide/...`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuideError {
+    /// HTTP status, repeated as `status_code`.
+    pub status: StatusCode,
+    /// `error` (`bad_request`, `limit_exceeded`, `forbidden`, `not_found`).
+    pub error: &'static str,
+    /// `cause`: the specific reason.
+    pub cause: String,
+    /// `message`.
+    pub message: String,
+    /// An error of the common layer (401 for a missing token) keeps its standard body.
+    standard: Option<Box<ApiError>>,
+}
+
+impl GuideError {
+    /// Any status, error code, cause and message.
+    pub fn new(
+        status: StatusCode,
+        error: &'static str,
+        cause: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            error,
+            cause: cause.into(),
+            message: message.into(),
+            standard: None,
+        }
+    }
+}
+
+impl From<ApiError> for GuideError {
+    fn from(e: ApiError) -> Self {
+        let mut out = Self::new(e.status, "error", e.error.clone(), e.message.clone());
+        out.standard = Some(Box::new(e));
+        out
+    }
+}
+
+impl From<MessagesError> for GuideError {
+    fn from(e: MessagesError) -> Self {
+        match e.standard {
+            Some(api) => (*api).into(),
+            None => Self::new(e.status, e.code, e.code, e.message),
+        }
+    }
+}
+
+impl IntoResponse for GuideError {
+    fn into_response(self) -> Response {
+        if let Some(e) = self.standard {
+            return (*e).into_response();
+        }
+        let body = json!({
+            "cause": self.cause,
+            "error": self.error,
+            "message": self.message,
+            "status_code": self.status.as_u16(),
+        });
+        (self.status, Json(body)).into_response()
     }
 }
 
@@ -148,4 +283,58 @@ pub enum SimError {
     /// Question text empty or longer than 2,000 characters.
     #[error("question text must have between 1 and 2000 characters")]
     InvalidText,
+    /// A purchase of nothing.
+    #[error("a purchase needs at least one item")]
+    EmptyPurchase,
+    /// The listings of one purchase belong to different sellers.
+    #[error("all the items of a purchase must belong to one seller")]
+    MixedSellers,
+    /// No seeded seller has this id.
+    #[error("seller {0} not found")]
+    SellerNotFound(i64),
+    /// No order has this id.
+    #[error("order {0} not found")]
+    OrderNotFound(i64),
+    /// No pack nor pack-less order has this id.
+    #[error("conversation {0} not found (use a pack id, or the order id of an order without pack)")]
+    ConversationNotFound(i64),
+    /// Message text empty, or longer than the buyer's 3,500 characters.
+    #[error("message text must have between 1 and 3500 characters")]
+    InvalidMessageText,
+    /// Not a documented `blocked_by_*` substatus.
+    #[error("unknown conversation substatus {0}")]
+    UnknownSubstatus(String),
+    /// Only paid orders can be claimed.
+    #[error("order {0} cannot be claimed (not paid)")]
+    OrderNotClaimable(i64),
+    /// The order already has an open claim.
+    #[error("order {0} already has an open claim")]
+    ClaimAlreadyOpen(i64),
+    /// Not one of the simulator's claim reasons.
+    #[error("unknown claim reason {0}")]
+    UnknownReason(String),
+    /// No claim has this id.
+    #[error("claim {0} not found")]
+    ClaimNotFound(i64),
+    /// The claim is closed.
+    #[error("claim {0} is closed")]
+    ClaimClosed(i64),
+    /// Only an open claim in stage `claim` can become a dispute.
+    #[error("claim {0} is not an open claim in stage claim")]
+    NotEscalable(i64),
+}
+
+impl SimError {
+    /// The control API's answer for this error: 404 for missing records, 400 otherwise.
+    pub(crate) fn to_api(&self) -> ApiError {
+        match self {
+            SimError::ItemNotFound(_)
+            | SimError::BuyerNotFound(_)
+            | SimError::SellerNotFound(_)
+            | SimError::OrderNotFound(_)
+            | SimError::ConversationNotFound(_)
+            | SimError::ClaimNotFound(_) => ApiError::not_found(self.to_string()),
+            _ => ApiError::bad_request(self.to_string()),
+        }
+    }
 }

@@ -11,15 +11,24 @@
 //! - [`seed`]: deterministic sellers (MLA `TIENDA_PAMPA`, MLB `LOJA_PAULISTA`, MLM
 //!   `TIENDA_ANAHUAC`), 8 buyers (one id above 2^53), 22 listings in the site's language, a few
 //!   pre-existing questions, and [`sample_questions`] for simulated buyers.
+//! - `seed_sales`: per seller, a few orders and packs with buyer-started conversations and one
+//!   claim, so a fresh simulator shows all three kinds of interaction;
+//!   [`sample_post_sale_messages`] and [`sample_claim_messages`] for simulated buyers.
 //! - `state`: the shared state behind one mutex.
+//! - `market`: post-sale records (orders, packs, shipments, pack conversations, claims) and the
+//!   rules every writer goes through; `market::moderation` is the contact-data detector and the
+//!   post-sale charset.
 //! - `oauth`: the per-site authorization page, the consent POST and `POST /oauth/token`
 //!   (authorization code + PKCE, rotating single-use refresh tokens).
-//! - `handlers`: `/users`, `/items`, `/questions`, `/answers`, `/missed_feeds`, plus the
-//!   access-token extractor and the fault-injection middleware.
+//! - `handlers`: `/users`, `/items`, `/questions`, `/answers`, `/missed_feeds`, `/orders`
+//!   (+ `/billing_info`), `/packs`, `/shipments`, `/messages` (packs, by id, unread,
+//!   attachments, action guide), `/post-purchase/v1/claims`, plus the access-token extractor
+//!   and the fault-injection middleware.
 //! - [`notify`]: notification delivery with Mercado Libre's retry rules and `/missed_feeds`.
-//! - `control`: the simulator's own `/_sim` API (ask a question, set the callback URL, faults,
-//!   delivery log, placeholder pictures).
-//! - [`errors`]: error bodies (`{"message","error","status","cause"}` and the OAuth variant).
+//! - `control`: the simulator's own `/_sim` API (ask a question, buy, write after a sale, open
+//!   and escalate claims, block conversations, set the callback URL, faults, delivery log,
+//!   placeholder pictures).
+//! - [`errors`]: error bodies (standard, OAuth, messaging and action-guide shapes).
 //!
 //! ## Use
 //! ```no_run
@@ -33,6 +42,10 @@
 //! let seller = &sim.sellers()[0];
 //! let item = &sim.items_of(seller.id)[0];
 //! let _question_id = sim.ask_question(item, None, "¿Tenés stock?").await;
+//! if let Ok(purchase) = sim.buy(&[item], None).await {
+//!     let _message_id = sim.buyer_message(purchase.conversation_id, "¿Cuándo llega?").await;
+//!     let _claim_id = sim.open_claim(purchase.order_ids[0], None).await;
+//! }
 //! sim.shutdown();
 //! # Ok(()) }
 //! ```
@@ -43,9 +56,12 @@ pub mod config;
 mod control;
 pub mod errors;
 mod handlers;
+mod market;
 pub mod notify;
 mod oauth;
+mod samples;
 pub mod seed;
+mod seed_sales;
 mod state;
 
 use std::collections::{BTreeMap, HashMap};
@@ -53,6 +69,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use chrono::{TimeDelta, Utc};
 use rand::rngs::StdRng;
@@ -62,6 +79,8 @@ use tokio::sync::watch;
 
 pub use config::{Faults, SimConfig};
 pub use errors::SimError;
+pub use market::orders::Purchase;
+pub use samples::{sample_claim_messages, sample_post_sale_messages};
 pub use seed::{Lang, SeededBuyer, SeededSeller, sample_questions};
 pub use state::DeliveryRecord;
 
@@ -80,6 +99,7 @@ pub async fn spawn(
     let mut rng = StdRng::seed_from_u64(cfg.seed);
     let seed = seed::build(&mut rng, &base_url);
     let next_question_id = 13_000_000_000 + rng.random_range(0..1_000_000_000);
+    let ids = market::Ids::new(&mut rng);
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
@@ -92,6 +112,10 @@ pub async fn spawn(
             rng,
             questions: BTreeMap::new(),
             next_question_id,
+            market: market::Market {
+                ids,
+                ..market::Market::default()
+            },
             auth_codes: HashMap::new(),
             access_tokens: HashMap::new(),
             refresh_tokens: HashMap::new(),
@@ -105,6 +129,7 @@ pub async fn spawn(
         shutdown,
     });
     seed_questions(&shared);
+    seed_sales::seed(&shared);
     let app = router(shared.clone());
     tokio::spawn(async move {
         let stopped = async move {
@@ -131,6 +156,7 @@ fn router(shared: AppState) -> Router {
         .route("/questions/{id}", get(handlers::questions::by_id))
         .route("/answers", post(handlers::questions::answer))
         .route("/missed_feeds", get(handlers::feeds::missed_feeds))
+        .merge(post_sale_routes())
         .route_layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             handlers::inject_faults,
@@ -144,6 +170,66 @@ fn router(shared: AppState) -> Router {
         .nest("/_sim", control::router())
         .fallback(handlers::not_found)
         .with_state(shared)
+}
+
+/// Orders, packs, shipments, billing, messaging and claims.
+fn post_sale_routes() -> Router<AppState> {
+    use handlers::{
+        action_guide, attachments, billing, claims, messages, orders, packs, shipments,
+    };
+    const CLAIMS: &str = "/post-purchase/v1/claims";
+    Router::new()
+        .route("/orders/search", get(orders::search))
+        .route("/orders/{id}", get(orders::by_id))
+        .route("/orders/{id}/billing_info", get(billing::of_order))
+        .route(
+            "/orders/billing-info/{site}/{id}",
+            get(billing::by_billing_id),
+        )
+        .route("/packs/{id}", get(packs::by_id))
+        .route("/shipments/{id}", get(shipments::by_id))
+        .route(
+            "/messages/packs/{pack}/sellers/{seller}",
+            get(messages::pack_messages).post(messages::send),
+        )
+        .route("/messages/unread", get(messages::unread))
+        .route(
+            "/messages/unread/packs/{pack}/sellers/{seller}",
+            get(messages::unread_pack),
+        )
+        .route(
+            "/messages/attachments",
+            // Room for the 25 MB file plus the multipart envelope.
+            post(attachments::upload).layer(DefaultBodyLimit::max(attachments::MAX_BYTES + 65_536)),
+        )
+        .route("/messages/attachments/{id}", get(attachments::download))
+        .route(
+            "/messages/action_guide/packs/{pack}",
+            get(action_guide::options),
+        )
+        .route(
+            "/messages/action_guide/packs/{pack}/caps_available",
+            get(action_guide::caps),
+        )
+        .route(
+            "/messages/action_guide/packs/{pack}/option",
+            post(action_guide::send_option),
+        )
+        .route("/messages/{id}", get(messages::by_id))
+        .route(&format!("{CLAIMS}/search"), get(claims::search))
+        .route(&format!("{CLAIMS}/{{id}}"), get(claims::by_id))
+        .route(&format!("{CLAIMS}/{{id}}/detail"), get(claims::detail))
+        .route(
+            &format!("{CLAIMS}/{{id}}/affects-reputation"),
+            get(claims::affects_reputation),
+        )
+        .route(&format!("{CLAIMS}/{{id}}/messages"), get(claims::messages))
+        .route(
+            &format!("{CLAIMS}/{{id}}/actions/send-message"),
+            post(claims::send_message),
+        )
+        // Legacy prefix: the resource of the old `claims` topic.
+        .route("/v1/claims/{id}", get(claims::by_id))
 }
 
 /// A few pre-existing questions per seller: one answered, two waiting.
@@ -285,6 +371,137 @@ impl SimHandle {
         q.status = status;
         q.last_updated = chrono::Utc::now();
         true
+    }
+
+    /// A buyer (a seeded one of the seller's site when `buyer_id` is `None`) buys `item_ids`,
+    /// all of one seller; repeating an id buys more units. One listing makes a pack-less order,
+    /// several make one order each in a pack; one shipment either way. Sends `orders_v2` per
+    /// order.
+    pub async fn buy(
+        &self,
+        item_ids: &[&str],
+        buyer_id: Option<i64>,
+    ) -> Result<Purchase, SimError> {
+        let items: Vec<String> = item_ids.iter().map(|s| (*s).to_owned()).collect();
+        control::buyers::buy(&self.shared, &items, buyer_id)
+    }
+
+    /// A seeded buyer buys a random cart of the seller's listings (one listing, sometimes two
+    /// or three in a pack).
+    pub async fn buy_random(&self, seller_id: i64) -> Result<Purchase, SimError> {
+        let items = control::buyers::random_cart(&self.shared, seller_id)?;
+        control::buyers::buy(&self.shared, &items, None)
+    }
+
+    /// The buyer writes in a post-sale conversation (`conversation_id`: the pack id, or the
+    /// order id of a pack-less order). Sends `messages` (`created`, resource the message id)
+    /// unless moderation hid the message. Returns the message id.
+    pub async fn buyer_message(
+        &self,
+        conversation_id: i64,
+        text: &str,
+    ) -> Result<String, SimError> {
+        control::buyers::buyer_message(&self.shared, conversation_id, text)
+    }
+
+    /// Blocks a conversation with a documented `blocked_by_*` substatus, or lifts the block with
+    /// `None`.
+    pub async fn block_conversation(
+        &self,
+        conversation_id: i64,
+        substatus: Option<&str>,
+    ) -> Result<(), SimError> {
+        control::buyers::block(&self.shared, conversation_id, substatus)
+    }
+
+    /// The buyer opens a claim on an order with `text` as first message (a sample one when
+    /// `None`). Sends `post_purchase` (`claims`) and `orders_v2`. Returns the claim id.
+    pub async fn open_claim(&self, order_id: i64, text: Option<&str>) -> Result<i64, SimError> {
+        control::buyers::open_claim(&self.shared, order_id, None, text, false)
+    }
+
+    /// [`open_claim`](Self::open_claim) with a reason (`PDD9549`, `PDD9939`, `PNR9501`) and,
+    /// with `legacy_topic`, every notification of the claim also on the legacy `claims` topic.
+    pub async fn open_claim_with(
+        &self,
+        order_id: i64,
+        reason_id: Option<&str>,
+        text: Option<&str>,
+        legacy_topic: bool,
+    ) -> Result<i64, SimError> {
+        control::buyers::open_claim(&self.shared, order_id, reason_id, text, legacy_topic)
+    }
+
+    /// The buyer writes in a claim (to the seller in stage `claim`, to the mediator in a
+    /// dispute). Sends `post_purchase` (`claims_actions`) when the seller can see it.
+    pub async fn claim_message(&self, claim_id: i64, text: &str) -> Result<(), SimError> {
+        control::buyers::claim_message(&self.shared, claim_id, text)
+    }
+
+    /// Escalates a claim to a dispute: stage `dispute`, the mediator joins and writes, the
+    /// seller's actions become `send_message_to_mediator` and `refund`, the pack conversation
+    /// is blocked by the mediation. Sends `post_purchase` (`claims`).
+    pub async fn escalate_claim(&self, claim_id: i64) -> Result<(), SimError> {
+        control::buyers::escalate(&self.shared, claim_id)
+    }
+
+    /// Ids of a seller's orders, oldest first.
+    pub fn orders_of(&self, seller_id: i64) -> Vec<i64> {
+        let inner = self.shared.lock();
+        let mut orders: Vec<_> = inner
+            .market
+            .orders
+            .values()
+            .filter(|o| o.seller_id == seller_id)
+            .map(|o| (o.date_created, o.id))
+            .collect();
+        orders.sort();
+        orders.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Ids of a seller's post-sale conversations (pack ids, or order ids of pack-less orders).
+    pub fn conversations_of(&self, seller_id: i64) -> Vec<i64> {
+        let inner = self.shared.lock();
+        inner
+            .market
+            .conversations
+            .values()
+            .filter(|c| c.seller_id == seller_id)
+            .map(|c| c.key)
+            .collect()
+    }
+
+    /// Ids of a seller's claims.
+    pub fn claims_of(&self, seller_id: i64) -> Vec<i64> {
+        let inner = self.shared.lock();
+        inner
+            .market
+            .claims
+            .values()
+            .filter(|c| c.seller_id == seller_id)
+            .map(|c| c.id)
+            .collect()
+    }
+
+    /// The order as `GET /orders/{id}` returns it.
+    pub async fn order_json(&self, id: i64) -> Option<Value> {
+        let inner = self.shared.lock();
+        let order = inner.market.orders.get(&id)?;
+        Some(handlers::orders::order_json(
+            &self.shared,
+            &inner.market,
+            order,
+        ))
+    }
+
+    /// The claim as `GET /post-purchase/v1/claims/{id}` returns it.
+    pub async fn claim_json(&self, id: i64) -> Option<Value> {
+        let inner = self.shared.lock();
+        inner
+            .market
+            .claims
+            .get(&id)
+            .map(handlers::claims::claim_json)
     }
 
     /// Sets (or clears) the application's notification callback URL.

@@ -1,9 +1,16 @@
 //! Notifications: what Mercado Libre POSTs to the application's callback URL.
 //!
 //! Body: the documented general model (`_id`, `resource`, `user_id`, `topic`,
-//! `application_id`, `attempts`, `sent`, `received`). `user_id` is sent as a *string*, as in the
-//! official `questions` sample and in the `request.data` of the documented `/missed_feeds`
-//! record; the `/missed_feeds` record itself carries it as a number (also as documented).
+//! `application_id`, `attempts`, `sent`, `received`), plus `actions` for the topics with
+//! sub-topics (`messages`: `created`; `post_purchase`: `claims`, `claims_actions`). `user_id` is
+//! a *string* on `questions`, as in the official `questions` sample and in the `request.data` of
+//! the documented `/missed_feeds` record, and a number on the other topics, as in their samples
+//! (`orders_v2`, `shipments`, `messages`, `post_purchase`); the `/missed_feeds` record itself
+//! always carries it as a number (also as documented).
+//!
+//! Resources per topic: `questions` `/questions/{id}`, `orders_v2` `/orders/{id}`, `messages`
+//! the bare message id, `post_purchase` `/post-purchase/v1/claims/{id}`, legacy `claims`
+//! `/v1/claims/{id}` (the prefix older integrations saw).
 //!
 //! Delivery: Mercado Libre documents "eight attempts within 1 hour" without the exact times. The
 //! simulator believes, and uses, attempts at 0, 1, 2, 5, 10, 20, 40 and 60 minutes after the
@@ -36,21 +43,33 @@ struct Notification {
     resource: String,
     user_id: i64,
     topic: String,
+    actions: Vec<String>,
     received: DateTime<Utc>,
 }
 
 impl Notification {
     fn body(&self, app_id: i64, attempt: u32, sent: DateTime<Utc>) -> Value {
-        json!({
+        let user_id = if self.topic == "questions" {
+            json!(self.user_id.to_string())
+        } else {
+            json!(self.user_id)
+        };
+        let mut body = json!({
             "_id": self.id,
             "resource": self.resource,
-            "user_id": self.user_id.to_string(),
+            "user_id": user_id,
             "topic": self.topic,
             "application_id": app_id,
             "attempts": attempt,
             "sent": utc_time(sent),
             "received": utc_time(self.received),
-        })
+        });
+        if !self.actions.is_empty()
+            && let Some(map) = body.as_object_mut()
+        {
+            map.insert("actions".to_owned(), json!(self.actions));
+        }
+        body
     }
 }
 
@@ -69,6 +88,17 @@ struct LastTry {
 
 /// Queues a notification for delivery (no-op when the application has no callback URL).
 pub(crate) fn emit(state: &AppState, topic: &str, resource: String, user_id: i64) {
+    emit_with(state, topic, &[], resource, user_id);
+}
+
+/// Queues a notification of a topic with sub-topics (`actions`).
+pub(crate) fn emit_with(
+    state: &AppState,
+    topic: &str,
+    actions: &[&str],
+    resource: String,
+    user_id: i64,
+) {
     let (id, dropped) = {
         let mut inner = state.lock();
         if inner.notification_url.is_none() {
@@ -91,6 +121,7 @@ pub(crate) fn emit(state: &AppState, topic: &str, resource: String, user_id: i64
         resource,
         user_id,
         topic: topic.to_owned(),
+        actions: actions.iter().map(|a| (*a).to_owned()).collect(),
         received: Utc::now(),
     };
     if dropped {
@@ -127,6 +158,7 @@ async fn deliver(state: AppState, n: Notification) {
         let ok = error.is_none();
         state.lock().deliveries.push(DeliveryRecord {
             notification_id: n.id.clone(),
+            topic: n.topic.clone(),
             resource: n.resource.clone(),
             attempt,
             status,
@@ -209,7 +241,7 @@ async fn try_once(
 /// Files a notification under `/missed_feeds`.
 fn lose(state: &AppState, n: &Notification, attempts: u32, last: LastTry) {
     let content_length = last.data.len();
-    let record = json!({
+    let mut record = json!({
         "_id": n.id,
         "resource": n.resource,
         "user_id": n.user_id,
@@ -238,6 +270,11 @@ fn lose(state: &AppState, n: &Notification, attempts: u32, last: LastTry) {
             json!({})
         },
     });
+    if !n.actions.is_empty()
+        && let Some(map) = record.as_object_mut()
+    {
+        map.insert("actions".to_owned(), json!(n.actions));
+    }
     let mut inner = state.lock();
     inner.missed.push((n.received, n.topic.clone(), record));
 }

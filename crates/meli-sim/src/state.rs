@@ -1,5 +1,5 @@
 //! Shared simulator state: the immutable seed plus a mutex-guarded mutable part (questions,
-//! OAuth codes and tokens, notification log, faults).
+//! post-sale records, OAuth codes and tokens, notification log, faults).
 //!
 //! The mutex is a `std` one held only for short, non-async sections; a poisoned lock is
 //! recovered rather than propagated (the data is still consistent: no section panics midway).
@@ -16,6 +16,7 @@ use tokio::time::Instant;
 
 use crate::config::{Faults, SimConfig};
 use crate::errors::SimError;
+use crate::market::Market;
 use crate::seed::{Item, Seed, User};
 
 /// Everything the routes and the [`SimHandle`](crate::SimHandle) share.
@@ -35,6 +36,8 @@ pub(crate) struct Inner {
     pub rng: StdRng,
     pub questions: BTreeMap<i64, Question>,
     pub next_question_id: i64,
+    /// Orders, packs, shipments, conversations, claims.
+    pub market: Market,
     pub auth_codes: HashMap<String, AuthCode>,
     pub access_tokens: HashMap<String, AccessToken>,
     /// Valid refresh tokens → user id. Only the latest one per user is kept.
@@ -90,6 +93,8 @@ pub(crate) struct AccessToken {
 pub struct DeliveryRecord {
     /// The notification's `_id`.
     pub notification_id: String,
+    /// The notification's `topic` (`questions`, `orders_v2`, `messages`, `post_purchase`, …).
+    pub topic: String,
     /// The notification's `resource` (e.g. `/questions/13012345678`).
     pub resource: String,
     /// 1-based attempt number (the body's `attempts`).
@@ -137,38 +142,13 @@ impl Shared {
             return Err(SimError::InvalidText);
         }
         let mut inner = self.lock();
-        let buyer_id = match buyer_id {
-            Some(id) => {
-                if id == item.seller_id {
-                    return Err(SimError::OwnItem);
-                }
-                self.seed
-                    .buyers
-                    .iter()
-                    .find(|b| b.id == id)
-                    .map(|b| b.id)
-                    .ok_or(SimError::BuyerNotFound(id))?
-            }
-            None => {
-                let local: Vec<i64> = self
-                    .seed
-                    .buyers
-                    .iter()
-                    .filter(|b| b.site_id == item.site_id)
-                    .map(|b| b.id)
-                    .collect();
-                let pool = if local.is_empty() {
-                    self.seed.buyers.iter().map(|b| b.id).collect()
-                } else {
-                    local
-                };
-                if pool.is_empty() {
-                    return Err(SimError::BuyerNotFound(0));
-                }
-                let pick = inner.rng.random_range(0..pool.len());
-                pool.get(pick).copied().ok_or(SimError::BuyerNotFound(0))?
-            }
-        };
+        let buyer_id = pick_buyer(
+            &self.seed,
+            &mut inner.rng,
+            item.site_id,
+            item.seller_id,
+            buyer_id,
+        )?;
         let step = inner.rng.random_range(1..=97);
         inner.next_question_id += step;
         let question = Question {
@@ -185,6 +165,44 @@ impl Shared {
         inner.questions.insert(question.id, question.clone());
         Ok(question)
     }
+}
+
+/// `buyer_id` when it is a seeded buyer other than the seller; with `None`, a random seeded
+/// buyer of `site_id` (of any site when the site has none).
+pub(crate) fn pick_buyer(
+    seed: &Seed,
+    rng: &mut StdRng,
+    site_id: &str,
+    seller_id: i64,
+    buyer_id: Option<i64>,
+) -> Result<i64, SimError> {
+    if let Some(id) = buyer_id {
+        if id == seller_id {
+            return Err(SimError::OwnItem);
+        }
+        return seed
+            .buyers
+            .iter()
+            .find(|b| b.id == id)
+            .map(|b| b.id)
+            .ok_or(SimError::BuyerNotFound(id));
+    }
+    let local: Vec<i64> = seed
+        .buyers
+        .iter()
+        .filter(|b| b.site_id == site_id)
+        .map(|b| b.id)
+        .collect();
+    let pool = if local.is_empty() {
+        seed.buyers.iter().map(|b| b.id).collect()
+    } else {
+        local
+    };
+    if pool.is_empty() {
+        return Err(SimError::BuyerNotFound(0));
+    }
+    let pick = rng.random_range(0..pool.len());
+    pool.get(pick).copied().ok_or(SimError::BuyerNotFound(0))
 }
 
 /// Returns `n` random lowercase hex digits.

@@ -914,3 +914,1211 @@ async fn deleted_and_banned_questions_are_hidden_from_all_but_the_seller() {
     }
     assert!(!sim.set_question_status(1, "DELETED").await);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Post-sale rules.
+
+const MLM_SELLER: i64 = 7_398_465_021;
+const MLB_BUYER: i64 = 5_561_234_987;
+
+fn pack_path(pack: i64, seller: i64) -> String {
+    format!("/messages/packs/{pack}/sellers/{seller}?tag=post_sale")
+}
+
+fn send_body(from: i64, to: i64, text: &str) -> String {
+    json!({"from": {"user_id": from.to_string()}, "to": {"user_id": to.to_string()}, "text": text})
+        .to_string()
+}
+
+/// A fresh MLB purchase (one listing, or a pack of two) and the seller's token.
+async fn mlb_purchase(sim: &meli_sim::SimHandle, pack: bool) -> (String, meli_sim::Purchase) {
+    let token = token_of(&login(sim, "MLB", MLB_SELLER).await);
+    let items = sim.items_of(MLB_SELLER);
+    let cart: Vec<&str> = if pack {
+        vec![&items[3], &items[4]]
+    } else {
+        vec![&items[3]]
+    };
+    let purchase = sim.buy(&cart, Some(MLB_BUYER)).await.unwrap();
+    (token, purchase)
+}
+
+#[tokio::test]
+async fn orders_are_scoped_to_their_seller() {
+    let sim = start(config()).await;
+    let (token, single) = mlb_purchase(&sim, false).await;
+    let pack = sim
+        .buy(
+            &[
+                &sim.items_of(MLB_SELLER)[0],
+                &sim.items_of(MLB_SELLER)[0],
+                &sim.items_of(MLB_SELLER)[1],
+            ],
+            None,
+        )
+        .await
+        .unwrap();
+    let order = single.order_ids[0];
+
+    // A one-listing purchase has no pack: its conversation is addressed by the order id.
+    let (status, body) = get_json(&sim, Some(&token), &format!("/orders/{order}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["pack_id"], Value::Null);
+    assert_eq!(single.conversation_id, order);
+    assert_eq!(body["buyer"]["id"], MLB_BUYER);
+    assert_eq!(body["shipping"]["id"], single.shipment_id);
+    assert_eq!(
+        get_json(&sim, Some(&token), &format!("/packs/{order}"))
+            .await
+            .0,
+        404
+    );
+    // Several listings: one order each, one pack, one shipment; a repeated id is two units.
+    assert_eq!(pack.order_ids.len(), 2);
+    let first = sim.order_json(pack.order_ids[0]).await.unwrap();
+    assert_eq!(first["pack_id"], pack.pack_id.unwrap());
+    assert_eq!(first["order_items"][0]["quantity"], 2);
+    let unit = first["order_items"][0]["unit_price"].as_f64().unwrap();
+    assert_eq!(first["total_amount"].as_f64().unwrap(), unit * 2.0);
+    assert!(
+        first["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("pack_order"))
+    );
+    let (status, body) = get_json(
+        &sim,
+        Some(&token),
+        &format!("/packs/{}", pack.pack_id.unwrap()),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["shipment"]["id"], pack.shipment_id);
+
+    // Another seller's token, no token, unknown ids.
+    let other = token_of(&login(&sim, "MLA", MLA_SELLER).await);
+    for path in [
+        format!("/orders/{order}"),
+        format!("/orders/{order}/billing_info"),
+        format!("/packs/{}", pack.pack_id.unwrap()),
+    ] {
+        let (status, body) = get_json(&sim, Some(&other), &path).await;
+        assert_eq!(status, 403, "{path}");
+        assert_eq!(body["message"], "The user has not access to the order");
+    }
+    let (status, _) = get_json(
+        &sim,
+        Some(&other),
+        &format!("/shipments/{}", single.shipment_id),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        get_json(&sim, None, &format!("/orders/{order}")).await.0,
+        401
+    );
+    assert_eq!(get_json(&sim, Some(&token), "/orders/1").await.0, 404);
+    assert_eq!(get_json(&sim, Some(&token), "/shipments/1").await.0, 404);
+}
+
+#[tokio::test]
+async fn order_search_filters_and_limits() {
+    let sim = start(config()).await;
+    let (token, purchase) = mlb_purchase(&sim, false).await;
+    let search = |query: String| {
+        let (sim, token) = (sim.clone(), token.clone());
+        async move { get_json(&sim, Some(&token), &format!("/orders/search?{query}")).await }
+    };
+    let (status, all) = search(format!("seller={MLB_SELLER}")).await;
+    assert_eq!(status, 200);
+    let total = all["paging"]["total"].as_u64().unwrap();
+    assert!(total >= 7, "seeded orders plus the new one: {total}");
+    assert_eq!(all["paging"]["limit"], 50);
+    assert_eq!(all["sort"]["id"], "date_asc");
+    let dates: Vec<&str> = all["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["date_created"].as_str().unwrap())
+        .collect();
+    assert!(
+        dates.windows(2).all(|w| w[0] <= w[1]),
+        "ascending by default"
+    );
+    let (_, desc) = search(format!("seller={MLB_SELLER}&sort=date_desc")).await;
+    assert_eq!(desc["results"][0]["id"], purchase.order_ids[0]);
+
+    // Incremental sync: only what changed since a moment.
+    let since =
+        (chrono::Utc::now() - chrono::TimeDelta::minutes(1)).format("%Y-%m-%dT%H:%M:%S.000-00:00");
+    let (status, recent) = search(format!(
+        "seller={MLB_SELLER}&order.date_last_updated.from={since}"
+    ))
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(recent["paging"]["total"], 1);
+    assert_eq!(recent["results"][0]["id"], purchase.order_ids[0]);
+    let (_, none) = search(format!(
+        "seller={MLB_SELLER}&order.date_created.to=2000-01-01T00:00:00.000-0300"
+    ))
+    .await;
+    assert_eq!(none["paging"]["total"], 0);
+    let (_, paid) = search(format!("seller={MLB_SELLER}&order.status=paid")).await;
+    assert_eq!(paid["paging"]["total"].as_u64(), Some(total));
+    let (_, cancelled) = search(format!("seller={MLB_SELLER}&order.status=cancelled")).await;
+    assert_eq!(cancelled["paging"]["total"], 0);
+    let (_, by_id) = search(format!("seller={MLB_SELLER}&q={}", purchase.order_ids[0])).await;
+    assert_eq!(by_id["paging"]["total"], 1);
+
+    // Paging: at most 51 per page, offset up to 10,000.
+    let (_, page) = search(format!("seller={MLB_SELLER}&limit=2&offset=1")).await;
+    assert_eq!(page["results"].as_array().unwrap().len(), 2);
+    assert_eq!(page["paging"]["offset"], 1);
+    assert_eq!(page["results"][0]["id"], all["results"][1]["id"]);
+    assert_eq!(search(format!("seller={MLB_SELLER}&limit=51")).await.0, 200);
+    assert_eq!(search(format!("seller={MLB_SELLER}&limit=52")).await.0, 400);
+    assert_eq!(
+        search(format!("seller={MLB_SELLER}&offset=10000")).await.0,
+        200
+    );
+    assert_eq!(
+        search(format!("seller={MLB_SELLER}&offset=10001")).await.0,
+        400
+    );
+    assert_eq!(
+        search(format!("seller={MLB_SELLER}&sort=price")).await.0,
+        400
+    );
+    assert_eq!(
+        search(format!(
+            "seller={MLB_SELLER}&order.date_created.from=yesterday"
+        ))
+        .await
+        .0,
+        400
+    );
+    assert_eq!(search("limit=1".to_owned()).await.0, 400);
+    assert_eq!(search(format!("seller={MLA_SELLER}")).await.0, 403);
+}
+
+#[tokio::test]
+async fn pack_messages_mark_as_read_unless_told_not_to() {
+    let sim = start(config()).await;
+    let (token, purchase) = mlb_purchase(&sim, true).await;
+    let pack = purchase.conversation_id;
+    let path = pack_path(pack, MLB_SELLER);
+    sim.buyer_message(pack, "Olá, quando enviam?")
+        .await
+        .unwrap();
+    let unread = |sim: meli_sim::SimHandle, token: String| async move {
+        let (_, body) = get_json(
+            &sim,
+            Some(&token),
+            "/messages/unread?role=seller&tag=post_sale",
+        )
+        .await;
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["resource"] == format!("/packs/{pack}/sellers/{MLB_SELLER}"))
+            .map(|r| r["count"].as_u64().unwrap())
+    };
+    assert_eq!(unread(sim.clone(), token.clone()).await, Some(1));
+
+    let (status, page) = get_json(&sim, Some(&token), &format!("{path}&mark_as_read=false")).await;
+    assert_eq!(status, 200);
+    assert_eq!(page["messages"][0]["message_date"]["read"], Value::Null);
+    assert_eq!(page["conversation_status"]["status"], "active");
+    assert_eq!(unread(sim.clone(), token.clone()).await, Some(1));
+    // GET /messages/{id} never marks.
+    let id = page["messages"][0]["id"].as_str().unwrap();
+    assert_eq!(
+        get_json(&sim, Some(&token), &format!("/messages/{id}?tag=post_sale"))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(unread(sim.clone(), token.clone()).await, Some(1));
+
+    let (_, page) = get_json(&sim, Some(&token), &path).await;
+    assert!(page["messages"][0]["message_date"]["read"].is_string());
+    assert_eq!(unread(sim.clone(), token.clone()).await, None);
+
+    // tag=post_sale is mandatory; only the pack's seller reads it.
+    let no_tag = format!("/messages/packs/{pack}/sellers/{MLB_SELLER}");
+    let (status, body) = get_json(&sim, Some(&token), &no_tag).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["code"], "bad_request");
+    let (status, _) = get_json(&sim, Some(&token), "/messages/unread?tag=post_sale").await;
+    assert_eq!(status, 400, "role is required");
+    let other = token_of(&login(&sim, "MLA", MLA_SELLER).await);
+    assert_eq!(get_json(&sim, Some(&other), &path).await.0, 403);
+    assert_eq!(
+        get_json(&sim, Some(&other), &format!("/messages/{id}?tag=post_sale"))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        get_json(&sim, Some(&token), &pack_path(1, MLB_SELLER))
+            .await
+            .0,
+        404
+    );
+    // Newest first, with paging.
+    sim.buyer_message(pack, "Segunda mensagem").await.unwrap();
+    let (_, page) = get_json(&sim, Some(&token), &format!("{path}&limit=1")).await;
+    assert_eq!(page["paging"]["total"], 2);
+    assert_eq!(page["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(page["messages"][0]["text"], "Segunda mensagem");
+}
+
+#[tokio::test]
+async fn seller_text_rules() {
+    let sim = start(config()).await;
+    let (token, purchase) = mlb_purchase(&sim, false).await;
+    let pack = purchase.conversation_id;
+    sim.buyer_message(pack, "Olá!").await.unwrap();
+    let path = pack_path(pack, MLB_SELLER);
+    let send = |body: String| {
+        let (sim, token, path) = (sim.clone(), token.clone(), path.clone());
+        async move { post_json(&sim, &token, &path, &body).await }
+    };
+    let expect = |status: u16, message: &'static str| {
+        move |(s, body): (u16, Value)| {
+            assert_eq!(s, status, "{body}");
+            assert_eq!(body["message"], message);
+            assert_eq!(body["status_code"], status);
+        }
+    };
+    expect(
+        400,
+        "The message content is too long, max characters allowed are 350",
+    )(send(send_body(MLB_SELLER, MLB_BUYER, &"á".repeat(351))).await);
+    expect(400, "The text has character/s that is/are not supported.")(
+        send(send_body(MLB_SELLER, MLB_BUYER, "Custa 10 €")).await,
+    );
+    expect(400, "The text has character/s that is/are not supported.")(
+        send(send_body(MLB_SELLER, MLB_BUYER, "Oi 🦄")).await,
+    );
+    expect(400, "A JSON body is required")(send("nope".to_owned()).await);
+    expect(400, "The field 'from' is required")(
+        send(json!({"to": {"user_id": MLB_BUYER}, "text": "x"}).to_string()).await,
+    );
+    expect(400, "The field 'to.user_id' is required")(
+        send(json!({"from": {"user_id": MLB_SELLER}, "text": "x"}).to_string()).await,
+    );
+    expect(400, "Invalid 'to' user id")(
+        send(
+            json!({"from": {"user_id": MLB_SELLER}, "to": {"user_id": "abc"}, "text": "x"})
+                .to_string(),
+        )
+        .await,
+    );
+    expect(400, "Sender and received must not be equals")(
+        send(send_body(MLB_SELLER, MLB_SELLER, "x")).await,
+    );
+    expect(400, "The field 'text' is required")(send(send_body(MLB_SELLER, MLB_BUYER, " ")).await);
+    let (status, body) = send(send_body(MLA_SELLER, MLB_BUYER, "x")).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        body["message"],
+        format!("Access denied for user {MLA_SELLER} to order {pack}")
+    );
+    let (status, body) = send(send_body(MLB_SELLER, BIG_BUYER, "x")).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        body["message"],
+        format!("Receiver does not belong to order {pack}")
+    );
+    let with_file = json!({"from": {"user_id": MLB_SELLER}, "to": {"user_id": MLB_BUYER}, "text": "x", "attachments": ["nope.pdf"]});
+    expect(422, "Attachment key is invalid or not found")(send(with_file.to_string()).await);
+
+    // Exactly 350 latin-1 characters with allowed emoji, and ids as numbers, are fine; so is
+    // the site's 2026 messaging agent as receiver.
+    let text = format!("{}👍❤️", "ç".repeat(347));
+    assert_eq!(text.chars().count(), 350);
+    let body = json!({"from": {"user_id": MLB_SELLER}, "to": {"user_id": MLB_BUYER}, "text": text});
+    let (status, sent) = send(body.to_string()).await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(sent["status"], "available");
+    assert_eq!(sent["from"]["user_id"], MLB_SELLER);
+    let (status, _) = send(send_body(
+        MLB_SELLER,
+        3_037_675_074,
+        "Olá, seu pedido foi enviado.",
+    ))
+    .await;
+    assert_eq!(status, 201);
+    let (_, page) = get_json(&sim, Some(&token), &path).await;
+    assert_eq!(page["paging"]["total"], 3);
+    assert_eq!(page["seller_max_message_length"], 350);
+}
+
+#[tokio::test]
+async fn seller_starts_only_through_the_action_guide() {
+    let rx = receiver(0).await;
+    let sim = start(config()).await;
+    sim.set_notification_url(Some(rx.url.clone())).await;
+    let (token, purchase) = mlb_purchase(&sim, true).await;
+    let pack = purchase.conversation_id;
+    let path = pack_path(pack, MLB_SELLER);
+
+    // Nobody wrote yet: blocked for the seller, with the action-guide substatus.
+    let (_, page) = get_json(&sim, Some(&token), &path).await;
+    assert_eq!(page["conversation_status"]["status"], "blocked");
+    assert_eq!(
+        page["conversation_status"]["substatus"],
+        "blocked_by_conversation_initiated_by_seller_limited"
+    );
+    let hello = send_body(MLB_SELLER, MLB_BUYER, "Olá!");
+    let (status, body) = post_json(&sim, &token, &path, &hello).await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        body,
+        json!({"status_code": 403, "code": "forbidden", "message": "blocked_conversation_send_message_forbidden"})
+    );
+
+    let guide = format!("/messages/action_guide/packs/{pack}");
+    let option = format!("{guide}/option?tag=post_sale");
+    let cap_of = |sim: meli_sim::SimHandle, token: String, id: &'static str| {
+        let guide = guide.clone();
+        async move {
+            let (_, caps) = get_json(
+                &sim,
+                Some(&token),
+                &format!("{guide}/caps_available?tag=post_sale"),
+            )
+            .await;
+            caps.as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["option_id"] == id)
+                .map(|c| c["cap_available"].as_u64().unwrap())
+        }
+    };
+    assert_eq!(cap_of(sim.clone(), token.clone(), "OTHER").await, Some(1));
+    let (status, body) = post_json(
+        &sim,
+        &token,
+        &option,
+        &json!({"option_id": "OTHER", "text": "á".repeat(351)}).to_string(),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        (body["error"].as_str(), body["message"].as_str()),
+        (Some("limit_exceeded"), Some("The text is invalid"))
+    );
+    let (status, body) = post_json(
+        &sim,
+        &token,
+        &option,
+        &json!({"option_id": "NOPE"}).to_string(),
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert_eq!(body["message"], "The option selected is not valid");
+    let (status, _) = post_json(
+        &sim,
+        &token,
+        &option,
+        &json!({"option_id": "REQUEST_BILLING_INFO", "template_id": "TEMPLATE___OTHER___1"})
+            .to_string(),
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, sent) = post_json(
+        &sim,
+        &token,
+        &option,
+        &json!({"option_id": "OTHER", "text": "Olá, precisamos confirmar o endereço de entrega."})
+            .to_string(),
+    )
+    .await;
+    assert_eq!(status, 201, "{sent}");
+    assert_eq!(sent["to"]["user_id"], MLB_BUYER);
+    assert_eq!(
+        cap_of(sim.clone(), token.clone(), "OTHER").await,
+        Some(0),
+        "posting consumes the cap"
+    );
+    let (status, body) = post_json(
+        &sim,
+        &token,
+        &option,
+        &json!({"option_id": "OTHER", "text": "De novo"}).to_string(),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(
+        body["message"],
+        "You are not allowed to execute the option OTHER again"
+    );
+    // The seller's message notifies and shows; the conversation stays closed to normal sends.
+    let n = notification(&rx, |b| b["topic"] == "messages").await;
+    assert_eq!(n["resource"], sent["id"]);
+    let (_, page) = get_json(&sim, Some(&token), &path).await;
+    assert_eq!(page["messages"][0]["id"], sent["id"]);
+    assert_eq!(page["messages"][0]["conversation_first_message"], true);
+    assert_eq!(post_json(&sim, &token, &path, &hello).await.0, 403);
+
+    // The buyer answers: normal sends work, the guide no longer does.
+    sim.buyer_message(pack, "Rua Augusta 1200, apto 12.")
+        .await
+        .unwrap();
+    assert_eq!(post_json(&sim, &token, &path, &hello).await.0, 201);
+    let (status, body) = post_json(
+        &sim,
+        &token,
+        &option,
+        &json!({"option_id": "SEND_INVOICE_LINK", "text": "Nota fiscal"}).to_string(),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(body["cause"], "blocked_by_conversation_use_message_api");
+
+    // DELIVERY_PROMISE exists only for Flex shipments and takes its hours as vars.
+    let mut flex = None;
+    for _ in 0..40 {
+        let p = sim
+            .buy(&[&sim.items_of(MLB_SELLER)[2]], None)
+            .await
+            .unwrap();
+        if cap_of_pack(&sim, &token, p.conversation_id, "DELIVERY_PROMISE")
+            .await
+            .is_some()
+        {
+            flex = Some(p.conversation_id);
+            break;
+        }
+    }
+    let flex = flex.expect("a Flex shipment in 40 purchases");
+    let option = format!("/messages/action_guide/packs/{flex}/option?tag=post_sale");
+    let promise = |init: i64, limit: i64| {
+        json!({"option_id": "DELIVERY_PROMISE", "template_id": "TEMPLATE___DELIVERY_PROMISE___1", "vars": [
+            {"id": "TEMPLATE___DELIVERY_PROMISE___1___VAR___INIT", "value": init},
+            {"id": "TEMPLATE___DELIVERY_PROMISE___1___VAR___LIMIT", "value": limit}]})
+        .to_string()
+    };
+    assert_eq!(
+        post_json(&sim, &token, &option, &promise(18, 12)).await.0,
+        400
+    );
+    let (status, sent) = post_json(&sim, &token, &option, &promise(12, 18)).await;
+    assert_eq!(status, 201);
+    assert!(sent["text"].as_str().unwrap().contains("entre 12 e 18"));
+}
+
+async fn cap_of_pack(sim: &meli_sim::SimHandle, token: &str, pack: i64, id: &str) -> Option<u64> {
+    let (_, caps) = get_json(
+        sim,
+        Some(token),
+        &format!("/messages/action_guide/packs/{pack}/caps_available?tag=post_sale"),
+    )
+    .await;
+    caps.as_array()?
+        .iter()
+        .find(|c| c["option_id"] == id)
+        .map(|c| c["cap_available"].as_u64().unwrap())
+}
+
+#[tokio::test]
+async fn blocked_conversations_refuse_sends() {
+    let sim = start(config()).await;
+    let (token, purchase) = mlb_purchase(&sim, false).await;
+    let pack = purchase.conversation_id;
+    let path = pack_path(pack, MLB_SELLER);
+    sim.buyer_message(pack, "Olá!").await.unwrap();
+    let hello = send_body(MLB_SELLER, MLB_BUYER, "Olá, tudo certo?");
+    let blocked = json!({"status_code": 403, "code": "forbidden", "message": "blocked_conversation_send_message_forbidden"});
+    for (substatus, message) in [
+        (
+            "blocked_by_time",
+            "blocked_conversation_send_message_forbidden",
+        ),
+        (
+            "blocked_by_cancelled_order",
+            "blocked_conversation_send_message_forbidden",
+        ),
+        (
+            "blocked_by_buyer",
+            "blocked_conversation_send_message_forbidden",
+        ),
+        (
+            "blocked_by_mediation",
+            "You can not send the message because a mediation is in process",
+        ),
+        (
+            "blocked_by_fulfillment",
+            "You can not send the message because the order is Mercado Envíos Full and has not been yet delivered",
+        ),
+    ] {
+        sim.block_conversation(pack, Some(substatus)).await.unwrap();
+        let (_, page) = get_json(&sim, Some(&token), &path).await;
+        assert_eq!(page["conversation_status"]["status"], "blocked");
+        assert_eq!(page["conversation_status"]["substatus"], substatus);
+        let (status, body) = post_json(&sim, &token, &path, &hello).await;
+        assert_eq!(status, 403, "{substatus}");
+        assert_eq!(body["message"], message, "{substatus}");
+        if message == "blocked_conversation_send_message_forbidden" {
+            assert_eq!(body, blocked);
+        }
+    }
+    // The action guide refuses too, naming the block.
+    let option = format!("/messages/action_guide/packs/{pack}/option?tag=post_sale");
+    let (status, body) = post_json(
+        &sim,
+        &token,
+        &option,
+        &json!({"option_id": "OTHER", "text": "Olá"}).to_string(),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert_eq!(body["cause"], "blocked_by_fulfillment");
+
+    // blocked_by_time reopens when the buyer writes; other blocks do not.
+    sim.block_conversation(pack, Some("blocked_by_time"))
+        .await
+        .unwrap();
+    sim.buyer_message(pack, "Oi, ainda estou esperando")
+        .await
+        .unwrap();
+    assert_eq!(post_json(&sim, &token, &path, &hello).await.0, 201);
+    sim.block_conversation(pack, Some("blocked_by_cancelled_order"))
+        .await
+        .unwrap();
+    sim.buyer_message(pack, "Por que cancelaram?")
+        .await
+        .unwrap();
+    assert_eq!(post_json(&sim, &token, &path, &hello).await.0, 403);
+    sim.block_conversation(pack, None).await.unwrap();
+    assert_eq!(post_json(&sim, &token, &path, &hello).await.0, 201);
+    assert_eq!(
+        sim.block_conversation(pack, Some("blocked_by_whim")).await,
+        Err(meli_sim::SimError::UnknownSubstatus(
+            "blocked_by_whim".into()
+        ))
+    );
+
+    // A dispute blocks the pack's conversation by mediation and links the claim.
+    let claim = sim.open_claim(purchase.order_ids[0], None).await.unwrap();
+    let (_, page) = get_json(&sim, Some(&token), &path).await;
+    assert_eq!(page["conversation_status"]["claim_id"], claim);
+    assert_eq!(page["conversation_status"]["status"], "active");
+    sim.escalate_claim(claim).await.unwrap();
+    let (_, page) = get_json(&sim, Some(&token), &path).await;
+    assert_eq!(
+        page["conversation_status"]["substatus"],
+        "blocked_by_mediation"
+    );
+    assert_eq!(post_json(&sim, &token, &path, &hello).await.0, 403);
+}
+
+#[tokio::test]
+async fn claim_messages_need_the_matching_action() {
+    let sim = start(config()).await;
+    let token = token_of(&login(&sim, "MLM", MLM_SELLER).await);
+    let item = sim.items_of(MLM_SELLER)[1].clone();
+    let purchase = sim.buy(&[&item], None).await.unwrap();
+    let claim = sim
+        .open_claim_with(
+            purchase.order_ids[0],
+            Some("PNR9501"),
+            Some("No me llegó"),
+            false,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        sim.open_claim(purchase.order_ids[0], None).await,
+        Err(meli_sim::SimError::ClaimAlreadyOpen(purchase.order_ids[0]))
+    );
+    let base = format!("/post-purchase/v1/claims/{claim}");
+    let send = format!("{base}/actions/send-message");
+    let message =
+        |role: &str, text: &str| json!({"receiver_role": role, "message": text}).to_string();
+
+    let (_, c) = get_json(&sim, Some(&token), &base).await;
+    assert_eq!(
+        (c["stage"].as_str(), c["status"].as_str()),
+        (Some("claim"), Some("opened"))
+    );
+    assert_eq!(c["reason_id"], "PNR9501");
+    let actions: Vec<&str> = c["players"][1]["available_actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert!(actions.contains(&"send_message_to_complainant"));
+    assert!(!actions.contains(&"send_message_to_mediator"));
+    assert_eq!(c["players"].as_array().unwrap().len(), 2);
+
+    assert_eq!(
+        post_json(
+            &sim,
+            &token,
+            &send,
+            &message("complainant", "Hola, ¿nos pasás una foto?")
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        post_json(&sim, &token, &send, &message("mediator", "Hola"))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        post_json(&sim, &token, &send, &message("respondent", "Hola"))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        post_json(&sim, &token, &send, &message("complainant", " "))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(post_json(&sim, &token, &send, "{}").await.0, 400);
+    let other = token_of(&login(&sim, "MLA", MLA_SELLER).await);
+    assert_eq!(
+        post_json(&sim, &other, &send, &message("complainant", "Hola"))
+            .await
+            .0,
+        403
+    );
+    sim.claim_message(claim, "Acá está la foto del paquete")
+        .await
+        .unwrap();
+
+    // Dispute: the mediator joins, the actions change.
+    sim.escalate_claim(claim).await.unwrap();
+    assert_eq!(
+        sim.escalate_claim(claim).await,
+        Err(meli_sim::SimError::NotEscalable(claim))
+    );
+    let (_, c) = get_json(&sim, Some(&token), &base).await;
+    assert_eq!(c["stage"], "dispute");
+    assert_eq!(c["players"][2]["role"], "mediator");
+    assert_eq!(
+        c["players"][1]["available_actions"][0]["action"],
+        "send_message_to_mediator"
+    );
+    let (_, detail) = get_json(&sim, Some(&token), &format!("{base}/detail")).await;
+    assert_eq!(detail["action_responsible"], "mediator");
+    assert_eq!(
+        post_json(&sim, &token, &send, &message("complainant", "Hola"))
+            .await
+            .0,
+        400
+    );
+    assert_eq!(
+        post_json(
+            &sim,
+            &token,
+            &send,
+            &message("mediator", "Enviamos el paquete el lunes.")
+        )
+        .await
+        .0,
+        201
+    );
+    // The buyer now writes to the mediator: the seller does not see it.
+    sim.claim_message(claim, "Sigo sin noticias").await.unwrap();
+    let (_, messages) = get_json(&sim, Some(&token), &format!("{base}/messages")).await;
+    let seen: Vec<(&str, &str)> = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["sender_role"].as_str().unwrap(),
+                m["receiver_role"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("respondent", "mediator"),
+            ("mediator", "respondent"),
+            ("complainant", "respondent"),
+            ("respondent", "complainant"),
+            ("complainant", "respondent"),
+        ],
+        "newest first, only what involves the seller"
+    );
+    let hashes: std::collections::HashSet<&str> = messages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["hash"].as_str().unwrap())
+        .collect();
+    assert_eq!(hashes.len(), 5, "hashes are unique");
+
+    // Search by stage, by order; paging limits.
+    let search = |q: String| {
+        let (sim, token) = (sim.clone(), token.clone());
+        async move {
+            get_json(
+                &sim,
+                Some(&token),
+                &format!("/post-purchase/v1/claims/search?{q}"),
+            )
+            .await
+        }
+    };
+    let (_, found) = search(format!(
+        "players.user_id={MLM_SELLER}&players.role=respondent&stage=dispute"
+    ))
+    .await;
+    assert_eq!(found["paging"]["total"], 1);
+    assert_eq!(found["data"][0]["id"], claim);
+    let (_, found) = search(format!(
+        "resource=order&resource_id={}",
+        purchase.order_ids[0]
+    ))
+    .await;
+    assert_eq!(found["data"][0]["id"], claim);
+    let (_, found) = search("stage=claim".to_owned()).await;
+    assert_eq!(found["paging"]["total"], 1, "the seeded claim");
+    assert_eq!(search("status=opened&limit=101".to_owned()).await.0, 400);
+    assert_eq!(search("status=opened&offset=10000".to_owned()).await.0, 400);
+    assert_eq!(
+        search(format!(
+            "players.user_id={MLA_SELLER}&players.role=respondent"
+        ))
+        .await
+        .0,
+        403
+    );
+}
+
+#[tokio::test]
+async fn contact_data_is_moderated() {
+    let rx = receiver(0).await;
+    let sim = start(config()).await;
+    sim.set_notification_url(Some(rx.url.clone())).await;
+    let (token, purchase) = mlb_purchase(&sim, false).await;
+    let pack = purchase.conversation_id;
+    let path = pack_path(pack, MLB_SELLER);
+
+    // A buyer message with an e-mail is hidden from the seller, notifies nobody and does not
+    // open the conversation.
+    sim.buyer_message(pack, "Me escreve em joao@example.com")
+        .await
+        .unwrap();
+    let (_, page) = get_json(&sim, Some(&token), &path).await;
+    assert_eq!(page["paging"]["total"], 0);
+    assert_eq!(page["conversation_status"]["status"], "blocked");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert!(
+        !rx.bodies
+            .lock()
+            .await
+            .iter()
+            .any(|b| b["topic"] == "messages")
+    );
+
+    sim.buyer_message(pack, "Olá, quando chega?").await.unwrap();
+    for (text, reason) in [
+        ("Me chama no (11) 98765-4321", "PERSONAL_DATA"),
+        (
+            "Segue a gente no instagram @lojapaulista",
+            "SOCIAL_NETWORK_LINK",
+        ),
+        ("Rastreio: https://bit.ly/abc123", "LINK_SHORT_URL"),
+    ] {
+        let (status, sent) =
+            post_json(&sim, &token, &path, &send_body(MLB_SELLER, MLB_BUYER, text)).await;
+        assert_eq!(status, 201, "{text}");
+        assert_eq!(sent["status"], "moderated", "{text}");
+        assert_eq!(sent["message_moderation"]["status"], "rejected");
+        assert_eq!(sent["message_moderation"]["reason"], reason, "{text}");
+        assert_eq!(sent["message_date"]["available"], Value::Null);
+    }
+    let (status, sent) = post_json(
+        &sim,
+        &token,
+        &path,
+        &send_body(
+            MLB_SELLER,
+            MLB_BUYER,
+            "Chega até sexta, pedido 2000009713473608.",
+        ),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(sent["message_moderation"]["status"], "clean");
+    // The seller's moderated messages stay visible to them.
+    let (_, page) = get_json(&sim, Some(&token), &path).await;
+    assert_eq!(page["paging"]["total"], 5);
+    assert_eq!(page["messages"][1]["status"], "moderated");
+
+    // Claims and question answers too.
+    let claim = sim.open_claim(purchase.order_ids[0], None).await.unwrap();
+    let (status, sent) = post_json(
+        &sim,
+        &token,
+        &format!("/post-purchase/v1/claims/{claim}/actions/send-message"),
+        &json!({"receiver_role": "complainant", "message": "Fala com a gente no wa.me/5511987654321"}).to_string(),
+    )
+    .await;
+    assert_eq!(status, 201);
+    assert_eq!(sent["status"], "moderated");
+    assert_eq!(sent["message_moderation"]["reason"], "SOCIAL_NETWORK_LINK");
+    sim.claim_message(claim, "Meu telefone é 11 4444 3333")
+        .await
+        .unwrap();
+    let (_, messages) = get_json(
+        &sim,
+        Some(&token),
+        &format!("/post-purchase/v1/claims/{claim}/messages"),
+    )
+    .await;
+    assert!(
+        !messages
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["message"].as_str().unwrap().contains("4444")),
+        "the buyer's moderated claim message is hidden"
+    );
+
+    let item = &sim.items_of(MLB_SELLER)[0];
+    let qid = sim
+        .ask_question(item, None, "Tem na cor azul?")
+        .await
+        .unwrap();
+    let answer = json!({"question_id": qid, "text": "Temos! Chama no zap 11 98765-4321"});
+    let (status, q) = post_json(&sim, &token, "/answers", &answer.to_string()).await;
+    assert_eq!(status, 200);
+    assert_eq!(q["status"], "ANSWERED");
+    assert_eq!(q["answer"]["status"], "BANNED");
+    assert_eq!(q["answer"]["text"], "", "banned answers come back empty");
+    let qid = sim.ask_question(item, None, "Tem garantia?").await.unwrap();
+    let answer = json!({"question_id": qid, "text": "Sim, 12 meses de garantia de fábrica."});
+    let (_, q) = post_json(&sim, &token, "/answers", &answer.to_string()).await;
+    assert_eq!(q["answer"]["status"], "ACTIVE");
+}
+
+#[tokio::test]
+async fn attachments_upload_and_download() {
+    let sim = start(config()).await;
+    let token = token_of(&login(&sim, "MLB", MLB_SELLER).await);
+    let upload = "/messages/attachments?tag=post_sale&site_id=MLB";
+    let (status, body) = post_file(
+        &sim,
+        &token,
+        upload,
+        "foto.png",
+        "image/png",
+        b"\x89PNG sim",
+    )
+    .await;
+    assert_eq!(status, 200);
+    let id = body["id"].as_str().unwrap().to_owned();
+    assert!(
+        id.starts_with(&format!("{MLB_SELLER}_")) && id.ends_with(".png"),
+        "{id}"
+    );
+
+    let resp = http()
+        .get(format!(
+            "{}/messages/attachments/{id}?tag=post_sale&site_id=MLB",
+            sim.base_url()
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "image/png");
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), b"\x89PNG sim");
+    let other = token_of(&login(&sim, "MLA", MLA_SELLER).await);
+    let path = format!("/messages/attachments/{id}?tag=post_sale");
+    assert_eq!(get_json(&sim, Some(&other), &path).await.0, 403);
+    assert_eq!(
+        get_json(
+            &sim,
+            Some(&token),
+            "/messages/attachments/x.png?tag=post_sale"
+        )
+        .await
+        .0,
+        404
+    );
+
+    let (status, _) = post_file(
+        &sim,
+        &token,
+        upload,
+        "virus.exe",
+        "application/octet-stream",
+        b"MZ",
+    )
+    .await;
+    assert_eq!(status, 400);
+    let (status, _) = post_file(
+        &sim,
+        &token,
+        upload,
+        &format!("{}.pdf", "a".repeat(200)),
+        "application/pdf",
+        b"%PDF",
+    )
+    .await;
+    assert_eq!(status, 400, "names are limited to 200 characters");
+    let (status, _) = post_file(
+        &sim,
+        &token,
+        "/messages/attachments?site_id=MLB",
+        "a.pdf",
+        "application/pdf",
+        b"%PDF",
+    )
+    .await;
+    assert_eq!(status, 400, "tag=post_sale is required");
+    let (status, _) = post_json(&sim, &token, upload, "{}").await;
+    assert_eq!(status, 400, "multipart only");
+}
+
+#[tokio::test]
+async fn buyer_control_api_notifies_like_mercado_libre() {
+    let rx = receiver(0).await;
+    let sim = start(config()).await;
+    sim.set_notification_url(Some(rx.url.clone())).await;
+    let client = http();
+    let base = sim.base_url();
+    let post = |path: &str, body: Value| {
+        let (client, url) = (client.clone(), format!("{base}/_sim{path}"));
+        async move {
+            let resp = client.post(url).json(&body).send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let items = sim.items_of(MLA_SELLER);
+    let (status, purchase) = post(
+        "/orders",
+        json!({"item_ids": [items[0], items[1]], "buyer_id": BIG_BUYER}),
+    )
+    .await;
+    assert_eq!(status, 200, "{purchase}");
+    assert_eq!(purchase["buyer_id"].as_i64(), Some(BIG_BUYER));
+    let orders: Vec<i64> = purchase["order_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_i64().unwrap())
+        .collect();
+    for order in &orders {
+        let n = notification(&rx, |b| {
+            b["topic"] == "orders_v2" && b["resource"] == format!("/orders/{order}")
+        })
+        .await;
+        assert_eq!(n["user_id"], MLA_SELLER);
+    }
+    let (status, random) = post("/orders", json!({"seller_id": MLA_SELLER})).await;
+    assert_eq!(status, 200);
+    assert_eq!(random["seller_id"], MLA_SELLER);
+    assert_eq!(
+        post(
+            "/orders",
+            json!({"item_ids": [items[0], sim.items_of(MLB_SELLER)[0]]})
+        )
+        .await
+        .0,
+        400
+    );
+    assert_eq!(post("/orders", json!({"item_ids": ["MLA1"]})).await.0, 404);
+    assert_eq!(post("/orders", json!({})).await.0, 400);
+
+    let (status, message) = post(
+        "/messages",
+        json!({"order_id": orders[1], "text": "Hola, ¿ya lo despacharon?"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let id = message["message_id"].as_str().unwrap().to_owned();
+    let n = notification(&rx, |b| b["topic"] == "messages").await;
+    assert_eq!(n["resource"], id, "the bare message id");
+    assert_eq!(n["actions"], json!(["created"]));
+    assert_eq!(
+        post("/messages", json!({"pack_id": 1, "text": "x"}))
+            .await
+            .0,
+        404
+    );
+
+    let (status, claim) = post(
+        "/claims",
+        json!({"order_id": orders[0], "legacy_topic": true}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let claim = claim["claim_id"].as_i64().unwrap();
+    let n = notification(&rx, |b| b["topic"] == "post_purchase").await;
+    assert_eq!(n["resource"], format!("/post-purchase/v1/claims/{claim}"));
+    assert_eq!(n["actions"], json!(["claims"]));
+    let n = notification(&rx, |b| b["topic"] == "claims").await;
+    assert_eq!(n["resource"], format!("/v1/claims/{claim}"));
+    assert_eq!(
+        post("/claims", json!({"order_id": orders[0]})).await.0,
+        400,
+        "one open claim per order"
+    );
+    assert_eq!(post("/claims", json!({"order_id": 1})).await.0, 404);
+    let order: Value = client
+        .get(format!("{base}/_sim/orders/{}", orders[0]))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(order["mediations"][0]["id"], claim);
+
+    let (status, _) = post(
+        &format!("/claims/{claim}/messages"),
+        json!({"text": "Llegó abierto"}),
+    )
+    .await;
+    assert_eq!(status, 204);
+    notification(&rx, |b| b["actions"] == json!(["claims_actions"])).await;
+    let (status, _) = post(&format!("/claims/{claim}/dispute"), json!({})).await;
+    assert_eq!(status, 204);
+    let c: Value = client
+        .get(format!("{base}/_sim/claims/{claim}"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(c["stage"], "dispute");
+    assert_eq!(
+        post(&format!("/claims/{claim}/dispute"), json!({})).await.0,
+        400
+    );
+
+    let resp = client
+        .put(format!(
+            "{base}/_sim/conversations/{}/block",
+            purchase["conversation_id"]
+        ))
+        .json(&json!({"substatus": "blocked_by_time"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    let resp = client
+        .put(format!(
+            "{base}/_sim/conversations/{}/block",
+            purchase["conversation_id"]
+        ))
+        .json(&json!({"substatus": "nope"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+
+    // The delivery machinery is the same: dropped notifications land in /missed_feeds.
+    sim.set_faults(Faults {
+        drop_notifications: 1.0,
+        ..Faults::default()
+    })
+    .await;
+    let lost = sim
+        .buyer_message(purchase["conversation_id"].as_i64().unwrap(), "¿Hola?")
+        .await
+        .unwrap();
+    let token = token_of(&login(&sim, "MLA", MLA_SELLER).await);
+    let (_, feeds) = get_json(
+        &sim,
+        Some(&token),
+        "/missed_feeds?app_id=2069392825111111&topic=messages",
+    )
+    .await;
+    assert_eq!(feeds["messages"][0]["resource"], lost);
+    assert_eq!(feeds["messages"][0]["actions"], json!(["created"]));
+    let log = sim.deliveries().await;
+    assert!(log.iter().any(|d| d.topic == "post_purchase"));
+}
+
+#[tokio::test]
+async fn seed_shows_every_kind_of_interaction() {
+    let sim = start(config()).await;
+    for seller in sim.sellers() {
+        let token = token_of(&login(&sim, &seller.site_id, seller.id).await);
+        let (_, orders) = get_json(
+            &sim,
+            Some(&token),
+            &format!("/orders/search?seller={}", seller.id),
+        )
+        .await;
+        assert_eq!(orders["paging"]["total"], 6, "{}", seller.nickname);
+        assert!(
+            orders["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["pack_id"].is_null())
+        );
+        assert!(
+            orders["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["pack_id"].is_i64())
+        );
+        let (_, unread) = get_json(
+            &sim,
+            Some(&token),
+            "/messages/unread?role=seller&tag=post_sale",
+        )
+        .await;
+        assert_eq!(
+            unread["results"].as_array().unwrap().len(),
+            2,
+            "{}",
+            seller.nickname
+        );
+        let (_, claims) = get_json(
+            &sim,
+            Some(&token),
+            &format!("/post-purchase/v1/claims/search?players.user_id={}&players.role=respondent&status=opened", seller.id),
+        )
+        .await;
+        assert_eq!(claims["paging"]["total"], 1);
+        let claim = claims["data"][0]["id"].as_i64().unwrap();
+        let (_, messages) = get_json(
+            &sim,
+            Some(&token),
+            &format!("/post-purchase/v1/claims/{claim}/messages"),
+        )
+        .await;
+        assert_eq!(messages[0]["sender_role"], "complainant");
+        // The conversation with three messages: buyer, seller, buyer.
+        let conversations = sim.conversations_of(seller.id);
+        assert_eq!(conversations.len(), 4);
+        let mut totals = Vec::new();
+        for pack in conversations {
+            let (_, page) = get_json(
+                &sim,
+                Some(&token),
+                &format!("{}&mark_as_read=false", pack_path(pack, seller.id)),
+            )
+            .await;
+            totals.push(page["paging"]["total"].as_u64().unwrap());
+        }
+        totals.sort_unstable();
+        assert_eq!(totals, [0, 0, 1, 3], "{}", seller.nickname);
+    }
+}

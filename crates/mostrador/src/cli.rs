@@ -80,7 +80,8 @@ pub struct DemoArgs {
     /// Address for the built-in Mercado Libre simulator (port 0 picks a free one).
     #[arg(long, env = "MOSTRADOR_SIM_BIND", default_value = "127.0.0.1:0")]
     pub sim_bind: SocketAddr,
-    /// Seconds between questions from the simulated buyers (0 turns them off).
+    /// Seconds between the simulated buyers' actions: questions, purchases, post-sale messages,
+    /// claims and disputes (0 turns them off).
     #[arg(long, default_value_t = 10)]
     pub question_every: u64,
     /// Exit after this many seconds (for scripted runs); runs until Ctrl-C when absent.

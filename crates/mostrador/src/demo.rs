@@ -1,13 +1,14 @@
 //! `mostrador demo`: the whole product on one machine. The simulator stands in for Mercado Libre;
 //! the demo stores are connected through the same OAuth flow a person clicks through (login,
-//! connect, approve on the authorization page, callback), and simulated buyers keep asking.
+//! connect, approve on the authorization page, callback), and simulated buyers keep asking,
+//! buying, writing after the sale, opening claims and escalating them.
 
 use crate::cli::DemoArgs;
 use crate::runtime::{self, Running};
 use anyhow::Context;
 use app::{AppConfig, AppState};
 use meli_sim::{SimConfig, SimHandle};
-use rand::seq::IndexedRandom;
+use rand::seq::{IndexedRandom, SliceRandom};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,7 +55,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!("  data in {} (SQLite)", data_dir.display());
     if args.question_every > 0 {
         println!(
-            "  a simulated buyer asks a question every {} s",
+            "  a simulated buyer acts every {} s (asks, buys, writes after a sale, opens or escalates a claim)",
             args.question_every
         );
     }
@@ -141,29 +142,111 @@ pub(crate) async fn ensure_demo_admin(state: &AppState) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What a simulated buyer does on one turn.
+#[derive(Debug, Clone, Copy)]
+enum Turn {
+    /// Ask a question on a listing.
+    Ask,
+    /// Buy (sometimes several listings, a pack) and write to the seller right away.
+    Buy,
+    /// Write in an existing post-sale conversation.
+    Write,
+    /// Open a claim on an order.
+    Claim,
+    /// Escalate an open claim to a dispute.
+    Escalate,
+}
+
+/// The buyers' round: every kind of interaction comes within a few turns, questions most often
+/// (as in a real store), disputes least.
+const ROUND: [Turn; 8] = [
+    Turn::Ask,
+    Turn::Buy,
+    Turn::Ask,
+    Turn::Write,
+    Turn::Claim,
+    Turn::Ask,
+    Turn::Write,
+    Turn::Escalate,
+];
+
+/// Simulated buyers: every `every` seconds one of them, at a random demo store, takes the next
+/// turn of [`ROUND`]. The first turn is a question and comes at once, so a new user sees the
+/// inbox fill up.
 async fn simulated_buyers(sim: SimHandle, every: u64) {
     if every == 0 {
         return;
     }
     let sellers = sim.sellers();
-    loop {
-        // The first question comes quickly so a new user sees the inbox fill up at once.
-        let pick = {
+    for turn in ROUND.iter().cycle() {
+        let seller = {
             let mut rng = rand::rng();
-            sellers.choose(&mut rng).and_then(|seller| {
-                let items = sim.items_of(seller.id);
-                let item = items.choose(&mut rng)?.clone();
-                let text = meli_sim::sample_questions(meli_sim::Lang::for_site(&seller.site_id))
-                    .choose(&mut rng)?
-                    .to_string();
-                Some((item, text))
-            })
+            sellers.choose(&mut rng).cloned()
         };
-        if let Some((item, text)) = pick
-            && let Err(e) = sim.ask_question(&item, None, &text).await
+        if let Some(seller) = seller
+            && let Err(e) = take_turn(&sim, &seller, *turn).await
         {
-            tracing::warn!(error = %e, "simulated buyer could not ask");
+            tracing::warn!(error = %e, ?turn, "simulated buyer could not act");
         }
         tokio::time::sleep(Duration::from_secs(every)).await;
     }
+}
+
+/// A random element of `items` (`None` when empty).
+fn pick<T: Clone>(items: &[T]) -> Option<T> {
+    let mut rng = rand::rng();
+    items.choose(&mut rng).cloned()
+}
+
+/// `items` in random order, for trying them one after another.
+fn shuffled<T>(mut items: Vec<T>) -> Vec<T> {
+    let mut rng = rand::rng();
+    items.shuffle(&mut rng);
+    items
+}
+
+async fn take_turn(
+    sim: &SimHandle,
+    seller: &meli_sim::SeededSeller,
+    turn: Turn,
+) -> Result<(), meli_sim::SimError> {
+    let lang = meli_sim::Lang::for_site(&seller.site_id);
+    let message = || pick(meli_sim::sample_post_sale_messages(lang)).unwrap_or("Hola");
+    match turn {
+        Turn::Ask => {
+            let item = pick(&sim.items_of(seller.id));
+            let text = pick(meli_sim::sample_questions(lang));
+            if let (Some(item), Some(text)) = (item, text) {
+                sim.ask_question(&item, None, text).await?;
+            }
+        }
+        Turn::Buy => {
+            let purchase = sim.buy_random(seller.id).await?;
+            if rand::random_bool(0.5) {
+                sim.buyer_message(purchase.conversation_id, message())
+                    .await?;
+            }
+        }
+        Turn::Write => {
+            if let Some(conversation) = pick(&sim.conversations_of(seller.id)) {
+                sim.buyer_message(conversation, message()).await?;
+            }
+        }
+        Turn::Claim => {
+            // Orders with an open claim refuse a second one: try others.
+            for order in shuffled(sim.orders_of(seller.id)) {
+                if sim.open_claim(order, None).await.is_ok() {
+                    break;
+                }
+            }
+        }
+        Turn::Escalate => {
+            for claim in shuffled(sim.claims_of(seller.id)) {
+                if sim.escalate_claim(claim).await.is_ok() {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
 }

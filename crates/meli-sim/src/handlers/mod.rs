@@ -1,9 +1,17 @@
 //! Mercado Libre resource routes, one module per resource, plus what they share: the
 //! access-token extractor and the fault-injection middleware.
 
+pub(crate) mod action_guide;
+pub(crate) mod attachments;
+pub(crate) mod billing;
+pub(crate) mod claims;
 pub(crate) mod feeds;
 pub(crate) mod items;
+pub(crate) mod messages;
+pub(crate) mod orders;
+pub(crate) mod packs;
 pub(crate) mod questions;
+pub(crate) mod shipments;
 pub(crate) mod users;
 
 use std::time::Duration;
@@ -76,6 +84,26 @@ pub(crate) fn query_map(query: Option<&str>) -> std::collections::HashMap<String
     url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
         .into_owned()
         .collect()
+}
+
+/// A decimal amount as a JSON number (`12990` → 12990, `45999.99` → 45999.99), never a string.
+pub(crate) fn money(amount: rust_decimal::Decimal) -> serde_json::Value {
+    serde_json::from_str::<serde_json::Number>(&amount.normalize().to_string())
+        .map(serde_json::Value::Number)
+        .unwrap_or(serde_json::Value::Null)
+}
+
+/// `Ok` when the query carries `tag=post_sale`, mandatory on `/messages` since 31/05/2022.
+pub(crate) fn require_post_sale(
+    query: &std::collections::HashMap<String, String>,
+) -> Result<(), crate::errors::MessagesError> {
+    match query.get("tag").map(String::as_str) {
+        Some("post_sale") => Ok(()),
+        _ => Err(crate::errors::MessagesError::new(
+            StatusCode::BAD_REQUEST,
+            "The parameter tag=post_sale is required",
+        )),
+    }
 }
 
 /// Fault injection for the API routes: latency, then a 429 or a 500 by the configured odds.

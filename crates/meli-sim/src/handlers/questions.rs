@@ -2,8 +2,10 @@
 //!
 //! Rules enforced: only the item's seller searches and answers its questions; one answer per
 //! question (`not_unanswered_question`); answer text 1..=2000 characters (counted as chars);
-//! the body accepts only `question_id` (an integer) and `text`. Answering emits a `questions`
-//! notification, as Mercado Libre notifies on answers too.
+//! the body accepts only `question_id` (an integer) and `text`. An answer carrying contact data
+//! (phone, e-mail, social link or handle, short link) is accepted but moderated: its status is
+//! `BANNED` and its text comes back empty, as Mercado Libre shows banned answers. Answering
+//! emits a `questions` notification, as Mercado Libre notifies on answers too.
 
 use std::cmp::Ordering;
 
@@ -16,6 +18,7 @@ use serde_json::{Value, json};
 
 use super::{Caller, query_map};
 use crate::errors::ApiError;
+use crate::market::moderation;
 use crate::notify;
 use crate::state::{Answer, AppState, MARKETPLACE_APP_ID, Question, meli_time};
 
@@ -25,7 +28,12 @@ pub(crate) const MAX_TEXT_CHARS: usize = 2000;
 fn answer_json(q: &Question) -> Value {
     match &q.answer {
         Some(a) => {
-            json!({"text": a.text, "status": a.status, "date_created": meli_time(a.date_created)})
+            let text = if a.status == "BANNED" {
+                ""
+            } else {
+                a.text.as_str()
+            };
+            json!({"text": text, "status": a.status, "date_created": meli_time(a.date_created)})
         }
         None => Value::Null,
     }
@@ -330,9 +338,14 @@ pub(crate) async fn answer(
         let now = Utc::now();
         q.status = "ANSWERED";
         q.last_updated = now;
+        let status = if moderation::moderate(text).is_some() {
+            "BANNED"
+        } else {
+            "ACTIVE"
+        };
         q.answer = Some(Answer {
             text: text.clone(),
-            status: "ACTIVE",
+            status,
             date_created: now,
         });
         (by_id_json(q), q.seller_id)

@@ -297,3 +297,150 @@ pub async fn slow_receiver(delay: Duration) -> Receiver {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     Receiver { url, bodies, hits }
 }
+
+/// An official sample kept as `.json-broken` (see the fixtures' INDEX.md for why), made valid
+/// by `fixes` (exact text replacements, each of which must still apply) and two mechanical
+/// repairs: `//` comments and trailing commas removed.
+pub fn repaired_fixture(rel: &str, fixes: &[(&str, &str)]) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../meli/tests/fixtures")
+        .join(rel);
+    let mut text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for (from, to) in fixes {
+        assert!(
+            text.contains(from),
+            "{rel}: the fix {from:?} no longer applies"
+        );
+        text = text.replacen(from, to, 1);
+    }
+    let text = drop_trailing_commas(&strip_comments(&text));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{rel} is still broken: {e}\n{text}"))
+}
+
+/// Removes `//` comments outside strings.
+fn strip_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped, mut comment) = (false, false, false);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if comment {
+            if c == '\n' {
+                comment = false;
+                out.push(c);
+            }
+            continue;
+        }
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        if c == '/' && chars.peek() == Some(&'/') {
+            comment = true;
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Removes commas followed (after whitespace) by `}` or `]`, outside strings.
+fn drop_trailing_commas(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, &c) in chars.iter().enumerate() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+        } else if c == ',' {
+            let next = chars[i + 1..].iter().find(|n| !n.is_whitespace());
+            if matches!(next, Some('}') | Some(']')) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub async fn get_with(
+    sim: &SimHandle,
+    token: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, Value) {
+    let mut req = http()
+        .get(format!("{}{}", sim.base_url(), path))
+        .bearer_auth(token);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// POSTs one file as `multipart/form-data` field `file` (built by hand: the workspace's HTTP
+/// client has no multipart feature).
+pub async fn post_file(
+    sim: &SimHandle,
+    token: &str,
+    path: &str,
+    filename: &str,
+    content_type: &str,
+    bytes: &[u8],
+) -> (u16, Value) {
+    let boundary = "----mostrador-test-boundary-7MA4YWxkTrZu0gW";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: {content_type}\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let resp = http()
+        .post(format!("{}{}", sim.base_url(), path))
+        .bearer_auth(token)
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// Waits until the receiver got a notification matching `pred`, and returns it.
+pub async fn notification<F>(rx: &Receiver, pred: F) -> Value
+where
+    F: Fn(&Value) -> bool,
+{
+    let bodies = rx.bodies.clone();
+    let pred = &pred;
+    let found = eventually(Duration::from_secs(5), || {
+        let bodies = bodies.clone();
+        async move { bodies.lock().await.iter().any(pred) }
+    })
+    .await;
+    assert!(found, "no such notification: {:#?}", rx.bodies.lock().await);
+    let bodies = rx.bodies.lock().await;
+    bodies.iter().find(|b| pred(b)).cloned().unwrap()
+}

@@ -11,6 +11,18 @@
 //! | `GET /_sim/deliveries` | notification attempt log |
 //! | `POST /_sim/expire_tokens` | expires every issued access token |
 //! | `GET /_sim/img/{item_id}.svg` | placeholder picture of a listing |
+//! | `POST /_sim/orders` `{"item_ids": [..], "buyer_id"?}` or `{"seller_id"}` (random cart) | a buyer buys → the purchase (`order_ids`, `pack_id`, `shipment_id`, `conversation_id`, …) |
+//! | `GET /_sim/orders/{id}` | the order as `GET /orders/{id}` shows it |
+//! | `POST /_sim/messages` `{"pack_id" \| "order_id", "text"}` | the buyer writes → `{"message_id"}` |
+//! | `PUT /_sim/conversations/{pack_id}/block` `{"substatus": "blocked_by_…" \| null}` | blocks (or unblocks) a conversation |
+//! | `POST /_sim/claims` `{"order_id", "reason_id"?, "text"?, "legacy_topic"?}` | the buyer opens a claim → `{"claim_id"}` |
+//! | `GET /_sim/claims/{id}` | the claim as `GET /post-purchase/v1/claims/{id}` shows it |
+//! | `POST /_sim/claims/{id}/messages` `{"text"}` | the buyer writes in the claim |
+//! | `POST /_sim/claims/{id}/dispute` | escalates the claim to a dispute (mediator joins) |
+//!
+//! The post-sale routes and their notifications are in [`buyers`].
+
+pub(crate) mod buyers;
 
 use std::time::Duration;
 
@@ -43,6 +55,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/deliveries", get(deliveries_route))
         .route("/expire_tokens", post(expire_route))
         .route("/img/{file}", get(image_route))
+        .merge(buyers::router())
 }
 
 /// A buyer asks: stores an UNANSWERED question and emits the `questions` notification.
