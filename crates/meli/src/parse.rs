@@ -10,10 +10,10 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::{
     models::{
-        ActionGuide, ActionGuideCap, ApiErrorBody, BillingInfo, Claim, ClaimDetail, ClaimMessages,
-        ClaimReputation, ClaimsSearch, Item, Message, MultigetEntry, Order, OrdersSearch, Pack,
-        PackMessages, Question, QuestionsSearch, Shipment, Site, TokenResponse, UnreadMessages,
-        User,
+        ActionGuide, ActionGuideCap, ApiErrorBody, AttachmentUpload, BillingInfo, Claim,
+        ClaimDetail, ClaimMessages, ClaimReputation, ClaimsSearch, Item, Message, MultigetEntry,
+        Order, OrdersSearch, Pack, PackMessages, Question, QuestionsSearch, Shipment, Site,
+        TokenResponse, UnreadMessages, User,
     },
     notification::{MissedFeeds, Notification},
 };
@@ -40,6 +40,7 @@ pub const KINDS: &[&str] = &[
     "pack-messages",
     "message",
     "unread",
+    "attachment-upload",
     "action-guide",
     "action-guide-caps",
     "claim",
@@ -225,6 +226,7 @@ fn parse_as(kind: &str, json: &str) -> Result<serde_json::Value, ParseError> {
         // guide's answer: all read as one message.
         "message" => normalize::<Message>(json),
         "unread" => normalize::<UnreadMessages>(json),
+        "attachment-upload" => normalize::<AttachmentUpload>(json),
         "action-guide" => normalize::<ActionGuide>(json),
         "action-guide-caps" => normalize::<Vec<ActionGuideCap>>(json),
         "claim" => normalize::<Claim>(json),
