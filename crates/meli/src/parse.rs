@@ -212,7 +212,15 @@ fn parse_as(kind: &str, json: &str) -> Result<serde_json::Value, ParseError> {
                     detail: "expected a JSON object for an error body".into(),
                 });
             }
-            normalize::<ApiErrorBody>(json)
+            // Read as the client reads a failed call's body (a serialized
+            // inner body unwrapped, texts bounded), so both show the same.
+            serde_json::to_value(ApiErrorBody::from_bytes(json.as_bytes())).map_err(|e| {
+                ParseError::Invalid {
+                    kind: String::new(),
+                    path: ".".into(),
+                    detail: format!("could not re-serialize: {e}"),
+                }
+            })
         }
         "site" => normalize::<Site>(json),
         "sites" => normalize::<Vec<Site>>(json),

@@ -222,6 +222,21 @@ fn claim_error_bodies() {
         )
     );
     assert!(no_token.is_unauthorized());
+    let nested = api("claims/returns-error-400-malformed-token.json", 400);
+    assert_eq!(
+        (nested.code(), nested.message()),
+        (Some("bad_request"), Some("Malformed access_token: token")),
+        "the body serialized inside `message`"
+    );
+    let out = parse_payload(
+        "error",
+        &read("claims/returns-error-400-malformed-token.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        out["message"], "Malformed access_token: token",
+        "the support tool reads it alike"
+    );
     // Text that is not JSON (the broken search errors) is kept as the message.
     let e = api("claims/search-error-invalid-query.json-broken", 400);
     assert!(
