@@ -10,10 +10,10 @@ use serde::{Serialize, de::DeserializeOwned};
 
 use crate::{
     models::{
-        ActionGuide, ActionGuideCap, ApiErrorBody, BillingInfo, Claim, ClaimDetail, ClaimMessages,
-        ClaimReputation, ClaimsSearch, Item, Message, MultigetEntry, Order, OrdersSearch, Pack,
-        PackMessages, Question, QuestionsSearch, Shipment, Site, TokenResponse, UnreadMessages,
-        User,
+        ActionGuide, ActionGuideCap, ApiErrorBody, AttachmentUpload, BillingInfo, Claim,
+        ClaimDetail, ClaimMessages, ClaimReputation, ClaimsSearch, Item, Message, MultigetEntry,
+        Order, OrdersSearch, Pack, PackMessages, Question, QuestionsSearch, Shipment, Site,
+        TokenResponse, UnreadMessages, User,
     },
     notification::{MissedFeeds, Notification},
 };
@@ -40,6 +40,7 @@ pub const KINDS: &[&str] = &[
     "pack-messages",
     "message",
     "unread",
+    "attachment-upload",
     "action-guide",
     "action-guide-caps",
     "claim",
@@ -211,7 +212,15 @@ fn parse_as(kind: &str, json: &str) -> Result<serde_json::Value, ParseError> {
                     detail: "expected a JSON object for an error body".into(),
                 });
             }
-            normalize::<ApiErrorBody>(json)
+            // Read as the client reads a failed call's body (a serialized
+            // inner body unwrapped, texts bounded), so both show the same.
+            serde_json::to_value(ApiErrorBody::from_bytes(json.as_bytes())).map_err(|e| {
+                ParseError::Invalid {
+                    kind: String::new(),
+                    path: ".".into(),
+                    detail: format!("could not re-serialize: {e}"),
+                }
+            })
         }
         "site" => normalize::<Site>(json),
         "sites" => normalize::<Vec<Site>>(json),
@@ -225,6 +234,7 @@ fn parse_as(kind: &str, json: &str) -> Result<serde_json::Value, ParseError> {
         // guide's answer: all read as one message.
         "message" => normalize::<Message>(json),
         "unread" => normalize::<UnreadMessages>(json),
+        "attachment-upload" => normalize::<AttachmentUpload>(json),
         "action-guide" => normalize::<ActionGuide>(json),
         "action-guide-caps" => normalize::<Vec<ActionGuideCap>>(json),
         "claim" => normalize::<Claim>(json),

@@ -22,6 +22,21 @@ use meli::{
 use secrecy::SecretString;
 use url::Url;
 
+#[path = "client/claims.rs"]
+mod claims;
+#[path = "client/messages.rs"]
+mod messages;
+#[path = "client/orders.rs"]
+mod orders;
+
+/// An official sample from `tests/fixtures`.
+fn sample(rel: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 struct Seen {
@@ -35,6 +50,18 @@ struct Seen {
 impl Seen {
     fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The query parameter `name`, when sent.
+    fn param(&self, name: &str) -> Option<String> {
+        self.query_pairs()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
     }
 
     fn query_pairs(&self) -> Vec<(String, String)> {

@@ -190,8 +190,11 @@ pub struct CreateUserArgs {
 pub enum MeliCommand {
     /// Parse a saved Mercado Libre payload and print it normalized as JSON.
     Parse {
-        /// One of: token, notification, missed-feeds, question, questions-search, user, item,
-        /// items-multiget, error, site, sites.
+        /// One of: token, notification, missed-feeds, question, questions-search, user,
+        /// users-multiget, item, items-multiget, error, site, sites, order, orders-search, pack,
+        /// shipment, billing-info, pack-messages, message, unread, attachment-upload,
+        /// action-guide, action-guide-caps, claim, claims-search, claim-detail,
+        /// claim-reputation, claim-messages.
         kind: String,
         /// The file holding the payload (`-` for standard input).
         file: PathBuf,

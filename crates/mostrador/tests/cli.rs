@@ -53,6 +53,61 @@ fn meli_parse_prints_a_normalized_payload() {
 }
 
 #[test]
+fn meli_parse_reads_post_sale_payloads() {
+    let parse = |kind: &str, rel: &str| {
+        let out = bin()
+            .args(["meli", "parse", kind])
+            .arg(fixture(rel))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{kind} {rel}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let v = parse("message", "messages/message-by-id-legacy.json");
+    assert_eq!(
+        v["id"], "0033b582a1474fa98c02d229abcec43c",
+        "legacy shape normalized: {v}"
+    );
+    assert_eq!(v["text"], "Ejemplo de texto");
+    let v = parse("pack-messages", "messages/pack-messages-2.json");
+    assert_eq!(
+        v["messages"][0]["from"]["user_id"], 415_458_330,
+        "id as a number: {v}"
+    );
+    assert_eq!(
+        v["messages"][0]["message_moderation"]["status"],
+        "non_moderated"
+    );
+    let v = parse("claim", "claims/by-id.json");
+    assert_eq!(v["players"][1]["role"], "respondent");
+    assert_eq!(v["claim_version"], "2", "a decimal string: {v}");
+    let v = parse(
+        "billing-info",
+        "billing/billing-info-mlu-persona-fisica.json",
+    );
+    assert_eq!(v["buyer"]["cust_id"], 1_921_961_891_i64);
+    assert_eq!(
+        v["buyer"]["billing_info"]["attributes"]["is_normalized"],
+        false
+    );
+    let v = parse("error", "messages/send-error-403-blocked.json");
+    assert_eq!(v["message"], "blocked_conversation_send_message_forbidden");
+
+    let out = bin()
+        .args(["meli", "parse", "order"])
+        .arg(fixture("orders/by-id.json-broken"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("invalid JSON at line"), "{err}");
+}
+
+#[test]
 fn meli_parse_names_what_is_wrong() {
     let out = bin()
         .args(["meli", "parse", "notification"])

@@ -1,8 +1,8 @@
 //! The HTTP client: one method per endpoint the connector uses.
 //!
 //! This module holds the plumbing and the pre-sale calls (OAuth, users,
-//! items, questions, answers, missed feeds); [`orders`], [`messages`] and
-//! [`claims`] add the post-sale ones.
+//! items, questions, answers, missed feeds); `orders`, `messages` and
+//! `claims` add the post-sale ones.
 //!
 //! Every call sends `Authorization: Bearer` (tokens never go in query
 //! strings and are never logged), reads the whole body (error bodies only up

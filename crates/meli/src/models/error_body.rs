@@ -81,7 +81,7 @@ impl ApiErrorBody {
     pub fn from_bytes(bytes: &[u8]) -> Self {
         let looks_like_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
         match serde_json::from_slice::<ApiErrorBody>(bytes) {
-            Ok(body) if looks_like_object => body.bounded(),
+            Ok(body) if looks_like_object => body.unwrap_nested().bounded(),
             _ => {
                 let text = String::from_utf8_lossy(bytes);
                 let text = text.trim();
@@ -91,6 +91,29 @@ impl ApiErrorBody {
                 }
             }
         }
+    }
+
+    /// Some gateways (the claims returns API) put the upstream error body,
+    /// serialized, in `message` and leave `error` empty; the inner body's
+    /// text and code are what a person needs, so they fill the outer gaps.
+    fn unwrap_nested(mut self) -> Self {
+        let inner = self
+            .message
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| m.starts_with('{'))
+            .and_then(|m| serde_json::from_str::<ApiErrorBody>(m).ok());
+        if let Some(inner) = inner {
+            self.message = inner.message.or(inner.error_description);
+            if non_empty(&self.error).is_none() {
+                self.error = inner.error;
+            }
+            if non_empty(&self.code).is_none() {
+                self.code = inner.code;
+            }
+            self.status = self.status.or(inner.status);
+        }
+        self
     }
 
     /// Cuts every text field to 1,000 characters (ending in `…` when cut); an
@@ -252,6 +275,23 @@ mod tests {
         assert_eq!(b.code(), Some("FORBIDDEN"));
         assert_eq!(b.message(), Some("Invalid scopes"));
         assert_eq!(b.to_string(), "Invalid scopes (FORBIDDEN)");
+    }
+
+    #[test]
+    fn a_serialized_body_inside_message_is_read() {
+        let b = body(
+            r#"{"message":"{\"message\":\"Malformed access_token: token\",\"error\":\"bad_request\",\"status\":400,\"cause\":[]}","error":"","status":400,"cause":[]}"#,
+        );
+        assert_eq!(
+            (b.code(), b.message(), b.status()),
+            (
+                Some("bad_request"),
+                Some("Malformed access_token: token"),
+                Some(400)
+            )
+        );
+        let b = body(r#"{"message":"{not json","error":"x"}"#);
+        assert_eq!(b.message(), Some("{not json"));
     }
 
     #[test]
