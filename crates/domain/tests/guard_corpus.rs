@@ -112,11 +112,13 @@ fn shared_reference_examples() {
 fn our_labelled_set() {
     let s = score("guard-labelled.jsonl");
     assert!(s.true_pos + s.false_neg >= 150 && s.true_neg + s.false_pos >= 200);
-    assert!(s.precision() >= 0.95, "precision {:.3}", s.precision());
-    assert!(s.recall() >= 0.95, "recall {:.3}", s.recall());
+    // The guard was tuned on this set (it scored 0.981 / 0.970 before); the floors leave room
+    // for three or four misses among 391 texts, not more.
+    assert!(s.precision() >= 0.98, "precision {:.3}", s.precision());
+    assert!(s.recall() >= 0.98, "recall {:.3}", s.recall());
     let reasons = s.reasons_right as f64 / s.reasons_labelled.max(1) as f64;
     assert!(
-        reasons >= 0.90,
+        reasons >= 0.95,
         "expected reasons given on {reasons:.3} of refusals"
     );
 }

@@ -1,7 +1,7 @@
 //! Command-line definitions. Every setting has a flag and an environment variable; `--help`
 //! documents each one.
 
-use crate::{bench, demo, runtime};
+use crate::{bench, demo, guard, runtime};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
@@ -41,6 +41,11 @@ pub enum Command {
     /// Benchmarks, reported as ratios against a baseline measured in the same run.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Check outgoing texts against the marketplace rules on contact data: reads JSON lines
+    /// `{"text": "..."}` on standard input and writes one line per input line,
+    /// `{"allowed": true|false, "reasons": ["phone_number", ...]}` (or `{"error": "..."}` for a
+    /// malformed line).
+    Guard,
 }
 
 #[derive(Args, Clone)]
@@ -259,6 +264,7 @@ impl Cli {
             }
             Command::Meli(MeliCommand::Parse { kind, file }) => Ok(parse(&kind, &file)),
             Command::Bench(BenchCommand::Webhook(args)) => bench::webhook(args).await,
+            Command::Guard => guard::run(),
         }
     }
 }

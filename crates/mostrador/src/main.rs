@@ -8,10 +8,12 @@
 //! - `meli parse KIND FILE`: parse a saved Mercado Libre payload with the client's own models.
 //! - `migrate`: apply database migrations and exit.
 //! - `bench webhook`: the webhook's acknowledgement path against a `/healthz` baseline.
+//! - `guard`: the outgoing-text guard over JSON lines on standard input.
 
 mod bench;
 mod cli;
 mod demo;
+mod guard;
 mod runtime;
 
 use clap::Parser;

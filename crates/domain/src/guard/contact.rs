@@ -53,6 +53,8 @@ static NETWORK: Pattern = Pattern::new(concat!(
     r"|twitter|youtube|messenger|snapchat|kwai|linkedin|pinterest|discord)\b",
     // `face` alone is also a face or a side; as a channel it follows `no`, `pelo`, `por`.
     r"|\b(?:no|pelo|por|en|el|al|mi|meu|nuestro|nosso) face\b",
+    // Private channels, which on Mercado Libre can only be outside it: `por privado`, `un DM`.
+    r"|\b(?:por|al|en|no|pelo|via|un|una|mensaje|mensagem|chat) (?:privado|privada|interno|dm|md|inbox|direct)\b",
 ));
 
 /// Words saying the network is a feature of the product (`compatible con WhatsApp`, `instala
@@ -196,6 +198,8 @@ mod tests {
             "Tenemos más fotos en el insta",
             "Me chama no face",
             "Búscanos en Face: TiendaOK",
+            "Te paso mi número por privado",
+            "Mandame un DM",
             "Seguinos arroba mitienda",
             "Compatible con WhatsApp, escribinos al whatsapp de la tienda",
         ] {
@@ -206,6 +210,7 @@ mod tests {
             "O aplicativo roda WhatsApp normalmente",
             "Escribinos a ventas@tienda.com",
             "La cara frontal (face) es de vidrio",
+            "Tiene memoria interna de 128 GB",
         ] {
             assert!(!social(text), "{text}");
         }

@@ -16,8 +16,15 @@
 //!
 //! The guard is a heuristic: it errs towards refusing when a text reads like contact data, since
 //! a refused answer costs the agent a rewrite while a moderated one can cost the listing. The
-//! heuristics and the false positives and negatives accepted are documented in each detector and
-//! measured by `tests/guard_corpus.rs` against labelled examples.
+//! heuristics are documented in each detector and measured by `tests/guard_corpus.rs` against
+//! labelled examples. Known and accepted:
+//! - refused although harmless: any phone number, a manufacturer's service line too; a bare
+//!   10-digit id with no word saying what it is; Mercado Libre's own short links (`meli.la`),
+//!   since a shortener hides where it leads;
+//! - let through: a domain typed with spaces around a plain dot (`tienda . com`: Portuguese
+//!   `com` is "with"); an invitation without the data (`contactame por mail`); Mercado Pago named
+//!   as a way to pay (it is also the platform's checkout); a run of 8 digits or a document number
+//!   (`123.456.789-09`) with no phone word near; asking for a postcode.
 
 mod contact;
 mod lexicon;

@@ -141,10 +141,13 @@ fn join_spaced_letters(mut tokens: Vec<Token>) -> Vec<Token> {
             }
         }
         if letters >= 4 {
+            // A dot set apart from the run's usual separator is a real dot:
+            // `g m a i l . c o m` → `gmail.com`, while `i.n.s.t.a` → `insta`.
+            let usual = tokens.get(i + 1).map(|t| t.text.as_str()).unwrap_or("");
             let joined: String = tokens[i..=end]
                 .iter()
-                .filter(|t| t.word)
-                .map(|t| t.text.as_str())
+                .filter(|t| t.word || (t.text != usual && t.text.contains('.')))
+                .map(|t| if t.word { t.text.as_str() } else { "." })
                 .collect();
             out.push(Token {
                 text: joined,
@@ -320,6 +323,7 @@ mod tests {
     fn joins_spaced_letters_and_split_spellings() {
         assert_eq!(normalize("w h a t s a p p"), "whatsapp");
         assert_eq!(normalize("I.N.S.T.A.G.R.A.M"), "instagram");
+        assert_eq!(normalize("J U A N @ G M A I L . C O M"), "juan @ gmail.com");
         assert_eq!(normalize("mandá tu e-mail"), "manda tu email");
         assert_eq!(normalize("por whats app"), "por whatsapp");
         assert_eq!(normalize("y o a"), "y o a", "short runs are ordinary words");

@@ -8,8 +8,8 @@
 //! 2. it is not glued to letters (`SM-A546E`, `2000mah`, `MLA1234567890`), does not follow a
 //!    currency (`$`, `R$`, `precio`) nor precede a unit (`cm`, `kg`, `%`, `meses`);
 //! 3. it is not shaped like a date (`12.05.2025`), a list of years, a range (`1500-2000`), an
-//!    increasing list (`36 38 40 42`, `100 200 300`) or a document (`123.456.789-09`,
-//!    `20-12345678-9`);
+//!    increasing list (`36 38 40 42`, `100 200 300`), a document (`123.456.789-09`,
+//!    `20-12345678-9`) or a postcode (`01310-100`);
 //! 4. then the nearest context word decides: a phone word (`tel`, `cel`, `whatsapp`, `ligue`,
 //!    `llamame`, up to four words before or three after) makes it a phone; an id word (`pedido`,
 //!    `envío`, `EAN`, `código`, `NF`, `serie`, …) or a measure word (`talle`, `medidas`) does not;
@@ -144,6 +144,8 @@ const ID_WORDS: &[&str] = &[
     "cupon",
     "cupom",
     "objeto",
+    "cep",
+    "postal",
 ];
 
 const MEASURE_WORDS: &[&str] = &[
@@ -376,10 +378,10 @@ impl Chain<'_> {
     }
 
     /// `123.456.789-09` (CPF), `20-12345678-9` (CUIT/CUIL): numbers of a document the seller may
-    /// put on an invoice, not a way to reach anyone.
+    /// put on an invoice, not a way to reach anyone; `01310-100`, a Brazilian postcode (CEP).
     fn is_document(&self) -> bool {
         let l = self.lengths();
-        l == [3, 3, 3, 2] || (l == [2, 8, 1] && self.has('-'))
+        l == [3, 3, 3, 2] || (self.has('-') && (l == [2, 8, 1] || l == [5, 3]))
     }
 
     /// `12.500.000`, `1.500 2.000`: every space-separated part is a number with dots every three
@@ -598,6 +600,8 @@ mod tests {
             "CPF 123.456.789-09",
             "Factura a nombre de CUIT 20-12345678-9",
             "MLA1234567890",
+            "Entregamos no CEP 01310-100 em 2 dias",
+            "Rua Augusta 01310-100",
             "Potencia 1200 1500 W",
             "Capacidad 12000 BTU",
             "Pack de 12345678 unidades",
