@@ -128,6 +128,15 @@ pub async fn finish(
             Utc::now(),
         ))
         .await?;
+    // The same for what happened after sales: unread messages, open claims, recent orders.
+    state
+        .store
+        .enqueue(crate::reconcile::sync_post_sale_job(
+            connection.org_id,
+            connection.seller_id,
+            Utc::now(),
+        ))
+        .await?;
     state.jobs_waiting.notify_one();
     Ok(connection)
 }

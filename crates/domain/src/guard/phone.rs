@@ -62,7 +62,11 @@ const PHONE_WORDS: &[&str] = &[
 ];
 
 /// Verb stems that mean calling or texting (`llamame`, `ligue`, `chama`).
-const PHONE_STEMS: &[&str] = &["llam", "lig", "chama", "chame", "contact", "contat"];
+/// Verbs that, right before a number, offer it to be called or written to ("escribime al …",
+/// "me manda no …").
+const PHONE_STEMS: &[&str] = &[
+    "llam", "lig", "chama", "chame", "contact", "contat", "escrib", "escrev", "mand",
+];
 
 const ID_WORDS: &[&str] = &[
     "pedido",
@@ -293,10 +297,13 @@ fn word_context(word: &str) -> Context {
 /// The context of a chain: a currency sign right before it, else the nearest telling word up to
 /// four words before (within the sentence), else a phone word up to three words after.
 fn context(before: &str, after: &str) -> Context {
+    // A full stop followed by a space ends a sentence too ("Hay stock. Escribime al …"); a dot
+    // between digits (12.500) does not.
     let before = before
         .rsplit(['\n', '?', '!', ';'])
         .next()
         .unwrap_or(before);
+    let before = before.rsplit(". ").next().unwrap_or(before);
     let trimmed = before.trim_end();
     if trimmed.ends_with('$') || trimmed.ends_with("u$s") {
         return Context::Price;
