@@ -40,10 +40,7 @@ pub async fn store_question(
         return Err(JobError::Fatal(format!("store {seller} is not connected")));
     };
     let mut sighting = question_conversation(connection.org_id, seller, q, now);
-    sighting.context.route = state
-        .store
-        .route(seller, Category::PreSaleQuestion)
-        .await?;
+    sighting.context.route = state.store.route(seller, Category::PreSaleQuestion).await?;
     let conv = state.store.upsert_conversation(sighting).await?;
     let (_, inserted) = state
         .store

@@ -302,7 +302,9 @@ pub async fn start_with_option(
     if conversation.category != Category::PostSaleHelp {
         return Err(domain::rules::RuleViolation::WrongChannel.into());
     }
-    if let Some(substatus) = &conversation.blocked_reason {
+    if let Some(substatus) = &conversation.blocked_reason
+        && !domain::channels::only_awaiting_buyer(Some(substatus))
+    {
         return Err(domain::rules::RuleViolation::Blocked {
             substatus: substatus.clone(),
         }

@@ -291,6 +291,13 @@ pub async fn sync_pack(state: &AppState, p: SyncPack) -> Result<(), JobError> {
         .unwrap_or_else(Utc::now);
     let pack_id = orders.first().and_then(|o| o.pack_id);
     let order_id = orders.first().map(|o| o.order_id);
+    // Open while the buyer's message is the last word, waiting once we answered, resolved while
+    // nobody wrote (the conversation exists so the seller can start it).
+    let status = match messages.iter().max_by_key(|m| dated(m)) {
+        None => ConversationStatus::Resolved,
+        Some(last) if last.from_user_id() == Some(seller.0) => ConversationStatus::Waiting,
+        Some(_) => ConversationStatus::Open,
+    };
     let conv = state
         .store
         .upsert_conversation(UpsertConversation {
@@ -303,7 +310,7 @@ pub async fn sync_pack(state: &AppState, p: SyncPack) -> Result<(), JobError> {
                 .first()
                 .and_then(|o| o.items.first())
                 .and_then(|i| i.item_id.clone()),
-            status: ConversationStatus::Open,
+            status,
             meli_status: None,
             reply_locked: false,
             last_inbound_at: last_inbound,
@@ -370,7 +377,7 @@ pub async fn sync_pack(state: &AppState, p: SyncPack) -> Result<(), JobError> {
                 .await?;
         }
     }
-    if !buyer_started && conv.blocked_reason.is_none() {
+    if !buyer_started && domain::channels::only_awaiting_buyer(conv.blocked_reason.as_deref()) {
         let pack = p.pack_id;
         match with_token(state, seller, |t| async move {
             meli.action_guide(&t, pack).await
@@ -390,8 +397,9 @@ pub async fn sync_pack(state: &AppState, p: SyncPack) -> Result<(), JobError> {
     Ok(())
 }
 
-/// `orders_v2`: the order is stored; when it has a pack conversation already, that is re-read
-/// (the order's status is part of its context).
+/// `orders_v2`: the order is stored and its pack's conversation read, so the support desk has
+/// every sale (the seller may start a conversation through the action guide) and the order's
+/// status is part of its conversation's context.
 pub async fn fetch_order(state: &AppState, p: FetchOrder) -> Result<(), JobError> {
     let meli = &state.meli;
     let org = org_of(state, p.seller_id).await?;
@@ -404,19 +412,11 @@ pub async fn fetch_order(state: &AppState, p: FetchOrder) -> Result<(), JobError
     .await?;
     let ours = convert_order(state, org, p.seller_id, &order).await?;
     state.store.upsert_order(&ours).await?;
-    let conversation_ref = order.conversation_id().to_string();
-    if state
+    state
         .store
-        .conversation_by_ref(p.seller_id, Category::PostSaleHelp, &conversation_ref)
-        .await?
-        .is_some()
-    {
-        state
-            .store
-            .enqueue(sync_pack_job(org, p.seller_id, order.conversation_id()))
-            .await?;
-        state.jobs_waiting.notify_one();
-    }
+        .enqueue(sync_pack_job(org, p.seller_id, order.conversation_id()))
+        .await?;
+    state.jobs_waiting.notify_one();
     Ok(())
 }
 

@@ -12,6 +12,15 @@ pub const POST_SALE_MAX_CHARS: usize = 350;
 /// written for one channel fits the other. [B]
 pub const CLAIM_MAX_CHARS: usize = 350;
 
+/// How Mercado Libre marks a conversation nobody has written in yet, where the seller may only
+/// start through the action guide (meli-api.md §5).
+pub const AWAITING_BUYER: &str = "blocked_by_conversation_initiated_by_seller_limited";
+
+/// Whether a block only means "the seller may not write first": the action guide still works.
+pub fn only_awaiting_buyer(blocked_reason: Option<&str>) -> bool {
+    blocked_reason.is_none_or(|r| r == AWAITING_BUYER)
+}
+
 /// What the composer of a conversation may do now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ComposerState {
@@ -47,11 +56,13 @@ pub fn composer(conv: &Conversation, claim: Option<&Claim>) -> ComposerState {
             via_action_guide: false,
         },
         Category::PostSaleHelp => match &conv.blocked_reason {
+            _ if !conv.buyer_started && only_awaiting_buyer(conv.blocked_reason.as_deref()) => {
+                ComposerState {
+                    via_action_guide: true,
+                    ..closed(POST_SALE_MAX_CHARS, "not_buyer_started")
+                }
+            }
             Some(substatus) => closed(POST_SALE_MAX_CHARS, &format!("blocked:{substatus}")),
-            None if !conv.buyer_started => ComposerState {
-                via_action_guide: true,
-                ..closed(POST_SALE_MAX_CHARS, "not_buyer_started")
-            },
             None => ComposerState {
                 open: true,
                 max_chars: POST_SALE_MAX_CHARS,
@@ -190,6 +201,9 @@ mod tests {
             check_reply(&unsolicited, None, "Hola"),
             Err(RuleViolation::NotBuyerStarted)
         );
+        let mut awaiting = unsolicited.clone();
+        awaiting.blocked_reason = Some(AWAITING_BUYER.into());
+        assert_eq!(composer(&awaiting, None), state, "Mercado Libre's way of saying the same");
         let mut blocked = help.clone();
         blocked.blocked_reason = Some("blocked_by_mediation".into());
         assert_eq!(

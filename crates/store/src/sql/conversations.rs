@@ -132,6 +132,12 @@ async fn insert_message<E: Exec + ?Sized>(
     .transpose()
 }
 
+/// Whether the buyer has asked something yet: the first-response clock starts then (a post-sale
+/// conversation known from its order alone has nothing to answer).
+fn awaits_answer(category: Category, buyer_started: bool) -> bool {
+    category != Category::PostSaleHelp || buyer_started
+}
+
 /// Records the conversation's first response when this sent message is the first answer after
 /// the buyer's first message (answers written before the buyer wrote do not count).
 async fn note_first_response<E: Exec + ?Sized>(ex: &mut E, m: &Message) -> StoreResult<()> {
@@ -176,7 +182,8 @@ impl<D: Driver> ConversationStore for D {
                         "UPDATE conversations SET status = $2, meli_status = $3, buyer_id = $4,
                              item_id = $5, reply_locked = $6, last_inbound_at = $7,
                              updated_at = $8, order_id = $9, pack_id = $10, claim_id = $11,
-                             buyer_started = $12, blocked_reason = $13
+                             buyer_started = $12, blocked_reason = $13,
+                             first_inbound_at = COALESCE(first_inbound_at, $14)
                          WHERE id = $1
                          RETURNING {RETURNING_CONV_COLS}"
                     );
@@ -195,7 +202,9 @@ impl<D: Driver> ConversationStore for D {
                             merged.pack_id,
                             merged.claim_id,
                             merged.buyer_started,
-                            merged.blocked_reason
+                            merged.blocked_reason,
+                            awaits_answer(c.category, merged.buyer_started)
+                                .then_some(merged.last_inbound_at)
                         ],
                     )
                     .await?
@@ -207,7 +216,7 @@ impl<D: Driver> ConversationStore for D {
                              last_inbound_at, created_at, updated_at, first_inbound_at, module,
                              assigned_team_id, assigned_person_id, order_id, pack_id, claim_id,
                              buyer_started, blocked_reason)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $10, $12,
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $20, $12,
                              $13, $14, $15, $16, $17, $18, $19)
                          ON CONFLICT (seller_id, category, meli_ref) DO NOTHING
                          RETURNING {RETURNING_CONV_COLS}"
@@ -234,7 +243,9 @@ impl<D: Driver> ConversationStore for D {
                             c.context.pack_id,
                             c.context.claim_id,
                             c.context.buyer_started,
-                            c.context.blocked_reason.as_deref()
+                            c.context.blocked_reason.as_deref(),
+                            awaits_answer(c.category, c.context.buyer_started)
+                                .then_some(c.last_inbound_at)
                         ],
                     )
                     .await?
