@@ -29,13 +29,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/jobs", get(jobs))
 }
 
-#[derive(Deserialize)]
-struct LoginBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct LoginBody {
     email: String,
     password: String,
 }
 
-async fn login(
+#[utoipa::path(
+    post,
+    path = "/api/login",
+    tag = "session",
+    summary = "Sign in: a session token for `Authorization: Bearer`.",
+    request_body = LoginBody,
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn login(
     State(state): State<AppState>,
     client: auth::ClientAddr,
     Json(body): Json<LoginBody>,
@@ -45,13 +53,29 @@ async fn login(
     Ok(Json(json!({ "token": token, "person": person })))
 }
 
-async fn me(ApiPerson(person): ApiPerson) -> Json<Person> {
+/// The signed-in person.
+#[utoipa::path(
+    get,
+    path = "/api/me",
+    tag = "people",
+    summary = "The signed-in person.",
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn me(ApiPerson(person): ApiPerson) -> Json<Person> {
     Json(person)
 }
 
 pub use crate::filters::ConversationQuery;
 
-async fn conversations(
+#[utoipa::path(
+    get,
+    path = "/api/conversations",
+    tag = "conversations",
+    summary = "The organization's inbox, newest first, filtered.",
+    params(("seller_id" = Option<String>, Query, description = "A store's seller id"), ("category" = Option<String>, Query, description = "pre_sale_question, post_sale_help or claim"), ("status" = Option<String>, Query, description = "open, waiting or resolved"), ("module" = Option<String>, Query, description = "commercial, support or bot"), ("assignee" = Option<String>, Query, description = "me, nobody, team:ID or person:ID"), ("waiting_min" = Option<String>, Query, description = "buyers waiting at least this many minutes"), ("limit" = Option<i64>, Query, description = "1 to 500, default 100")),
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn conversations(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
     Query(q): Query<ConversationQuery>,
@@ -61,7 +85,15 @@ async fn conversations(
     ))
 }
 
-async fn conversation(
+#[utoipa::path(
+    get,
+    path = "/api/conversations/{id}",
+    tag = "conversations",
+    summary = "One conversation: thread, context panel (listing, order, products, claim) and composer.",
+    params(("id" = i64, Path, description = "conversation id")),
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn conversation(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
     Path(id): Path<i64>,
@@ -71,12 +103,21 @@ async fn conversation(
     ))
 }
 
-#[derive(Deserialize)]
-struct AnswerBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct AnswerBody {
     text: String,
 }
 
-async fn answer(
+#[utoipa::path(
+    post,
+    path = "/api/conversations/{id}/answer",
+    tag = "conversations",
+    summary = "Reply on the conversation's channel (question answer, post-sale or claim message), after the marketplace rules and the guard.",
+    params(("id" = i64, Path, description = "conversation id")),
+    request_body = AnswerBody,
+    responses((status = 202, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn answer(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
     Path(id): Path<i64>,
@@ -87,7 +128,7 @@ async fn answer(
 }
 
 #[derive(Serialize)]
-struct StoreOut {
+pub(crate) struct StoreOut {
     seller_id: SellerId,
     site_id: String,
     nickname: String,
@@ -96,7 +137,14 @@ struct StoreOut {
     health_detail: Option<String>,
 }
 
-async fn stores(
+#[utoipa::path(
+    get,
+    path = "/api/stores",
+    tag = "stores",
+    summary = "The organization's connected stores and their health.",
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn stores(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
 ) -> AppResult<Json<Vec<StoreOut>>> {
@@ -125,7 +173,14 @@ fn require_admin(person: &Person) -> AppResult<()> {
     }
 }
 
-async fn notifications(
+#[utoipa::path(
+    get,
+    path = "/api/notifications",
+    tag = "operations",
+    summary = "The organization's latest notifications; each one's state follows its job (admins).",
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn notifications(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
 ) -> AppResult<Json<Value>> {
@@ -144,7 +199,14 @@ async fn notifications(
     Ok(Json(Value::Array(out)))
 }
 
-async fn jobs(
+#[utoipa::path(
+    get,
+    path = "/api/jobs",
+    tag = "operations",
+    summary = "The organization's jobs by state (admins).",
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn jobs(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
 ) -> AppResult<Json<store::JobCounts>> {
@@ -152,7 +214,15 @@ async fn jobs(
     Ok(Json(state.store.org_job_counts(person.org_id).await?))
 }
 
-async fn disconnect(
+#[utoipa::path(
+    delete,
+    path = "/api/stores/{seller_id}",
+    tag = "stores",
+    summary = "Disconnect a store (admins): ingestion stops, tokens are deleted.",
+    params(("seller_id" = i64, Path, description = "seller id")),
+    responses((status = 204, description = "done"), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn disconnect(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
     Path(seller_id): Path<i64>,

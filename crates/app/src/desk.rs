@@ -51,20 +51,35 @@ fn scoped(what: &'static str) -> impl Fn(StoreError) -> AppError {
     }
 }
 
-async fn teams(
+#[utoipa::path(
+    get,
+    path = "/api/teams",
+    tag = "teams",
+    summary = "The organization's groups and departments with their members.",
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn teams(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
 ) -> AppResult<Json<Vec<Team>>> {
     Ok(Json(state.store.org_teams(person.org_id).await?))
 }
 
-#[derive(Deserialize)]
-struct NewTeam {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewTeam {
     kind: String,
     name: String,
 }
 
-async fn create_team(
+#[utoipa::path(
+    post,
+    path = "/api/teams",
+    tag = "teams",
+    summary = "Create a group (commercial inbox) or department (support desk) (admins).",
+    request_body = NewTeam,
+    responses((status = 201, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn create_team(
     State(state): State<AppState>,
     ApiPerson(admin): ApiPerson,
     Json(body): Json<NewTeam>,
@@ -81,12 +96,22 @@ async fn create_team(
     Ok((StatusCode::CREATED, Json(team)))
 }
 
-#[derive(Deserialize)]
-struct Members {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct Members {
+    #[schema(value_type = Vec<i64>)]
     members: Vec<PersonId>,
 }
 
-async fn set_members(
+#[utoipa::path(
+    put,
+    path = "/api/teams/{id}/members",
+    tag = "teams",
+    summary = "Replace a team's members (admins).",
+    params(("id" = i64, Path, description = "team id")),
+    request_body = Members,
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn set_members(
     State(state): State<AppState>,
     ApiPerson(admin): ApiPerson,
     Path(id): Path<i64>,
@@ -101,7 +126,15 @@ async fn set_members(
     Ok(Json(team))
 }
 
-async fn delete_team(
+#[utoipa::path(
+    delete,
+    path = "/api/teams/{id}",
+    tag = "teams",
+    summary = "Delete a team; its routes and assignments fall back to the unassigned queue (admins).",
+    params(("id" = i64, Path, description = "team id")),
+    responses((status = 204, description = "done"), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn delete_team(
     State(state): State<AppState>,
     ApiPerson(admin): ApiPerson,
     Path(id): Path<i64>,
@@ -155,7 +188,14 @@ pub async fn routing_rows(state: &AppState, org: OrgId) -> AppResult<Vec<RouteRo
     Ok(rows)
 }
 
-async fn routing_table(
+#[utoipa::path(
+    get,
+    path = "/api/routing",
+    tag = "routing",
+    summary = "Where each store's categories go, configured or default (admins).",
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn routing_table(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
 ) -> AppResult<Json<Vec<RouteRow>>> {
@@ -163,11 +203,13 @@ async fn routing_table(
     Ok(Json(routing_rows(&state, person.org_id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RouteChoice {
     /// `commercial`, `support`, `flow_bot`, `generative_bot` (`classification_bot` is refused).
     pub target: String,
+    #[schema(value_type = Option<i64>)]
     pub team_id: Option<TeamId>,
+    #[schema(value_type = Option<i64>)]
     pub person_id: Option<PersonId>,
 }
 
@@ -210,7 +252,16 @@ pub async fn choose_route(
     Ok(route)
 }
 
-async fn set_route(
+#[utoipa::path(
+    put,
+    path = "/api/routing/{seller_id}/{category}",
+    tag = "routing",
+    summary = "Set where a store's category goes; invalid combinations are refused with a code (admins).",
+    params(("seller_id" = i64, Path, description = "seller id"), ("category" = String, Path, description = "pre_sale_question, post_sale_help or claim")),
+    request_body = RouteChoice,
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn set_route(
     State(state): State<AppState>,
     ApiPerson(admin): ApiPerson,
     Path((seller_id, category)): Path<(i64, String)>,
@@ -221,10 +272,13 @@ async fn set_route(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct AssignBody {
+    #[schema(value_type = Option<String>)]
     pub module: Option<Module>,
+    #[schema(value_type = Option<i64>)]
     pub team_id: Option<TeamId>,
+    #[schema(value_type = Option<i64>)]
     pub person_id: Option<PersonId>,
 }
 
@@ -248,7 +302,16 @@ pub async fn assign_conversation(
         .map_err(scoped("conversation, team or person"))?)
 }
 
-async fn assign(
+#[utoipa::path(
+    post,
+    path = "/api/conversations/{id}/assign",
+    tag = "conversations",
+    summary = "Move a conversation to a module, team or person.",
+    params(("id" = i64, Path, description = "conversation id")),
+    request_body = AssignBody,
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn assign(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
     Path(id): Path<i64>,
@@ -259,13 +322,22 @@ async fn assign(
     ))
 }
 
-#[derive(Deserialize)]
-struct OptionBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct OptionBody {
     option_id: String,
     text: String,
 }
 
-async fn start_with_option(
+#[utoipa::path(
+    post,
+    path = "/api/conversations/{id}/action-guide",
+    tag = "conversations",
+    summary = "Start a post-sale conversation through an action-guide option with cap left.",
+    params(("id" = i64, Path, description = "conversation id")),
+    request_body = OptionBody,
+    responses((status = 202, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn start_with_option(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
     Path(id): Path<i64>,
@@ -282,12 +354,22 @@ async fn start_with_option(
     Ok((StatusCode::ACCEPTED, Json(message)))
 }
 
-#[derive(Deserialize)]
-struct StatusBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct StatusBody {
+    #[schema(value_type = String)]
     status: ConversationStatus,
 }
 
-async fn set_status(
+#[utoipa::path(
+    post,
+    path = "/api/conversations/{id}/status",
+    tag = "conversations",
+    summary = "Set a conversation's status (open, waiting, resolved).",
+    params(("id" = i64, Path, description = "conversation id")),
+    request_body = StatusBody,
+    responses((status = 204, description = "done"), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn set_status(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
     Path(id): Path<i64>,
@@ -368,7 +450,14 @@ pub async fn answer_times_of(state: &AppState, org: OrgId) -> AppResult<AnswerTi
     })
 }
 
-async fn answer_times(
+#[utoipa::path(
+    get,
+    path = "/api/answer-times",
+    tag = "figures",
+    summary = "Median first-response times per store and agent, beside Mercado Libre's own figure.",
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn answer_times(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
 ) -> AppResult<Json<AnswerTimes>> {

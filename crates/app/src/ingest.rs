@@ -19,6 +19,18 @@ use domain::{OrgId, QuestionId, SellerId};
 use serde_json::{Value, json};
 use store::{NewNotification, NotificationState, RecordOutcome};
 
+/// Mercado Libre's notifications.
+#[utoipa::path(
+    post,
+    path = "/webhooks/meli",
+    tag = "webhook",
+    summary = "Mercado Libre notifications: stored durably, then acknowledged with the same body whatever became of them.",
+    request_body = serde_json::Value,
+    responses(
+        (status = 200, description = "`{\"status\":\"ok\"}`", body = serde_json::Value),
+        (status = 400, description = "not a notification", body = serde_json::Value)
+    )
+)]
 pub async fn webhook(State(state): State<AppState>, Body(body): Body) -> AppResult<Json<Value>> {
     let notification = serde_json::from_slice::<meli::Notification>(&body).map_err(|_| {
         AppError::bad_request(

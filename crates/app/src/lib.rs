@@ -39,6 +39,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod live;
 pub mod localtime;
+pub mod openapi;
 pub mod outbox;
 pub mod people;
 pub mod reconcile;
@@ -83,6 +84,7 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .merge(api::routes())
         .merge(people::routes())
         .merge(desk::routes())
+        .route("/api/openapi.json", get(openapi::document))
         .merge(web::routes())
         .layer(edge::timeout(timeout));
     // The live-update stream stays open as long as its page does: no timeout for it.
@@ -98,7 +100,20 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .with_state(state)
 }
 
-async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, Json<Value>) {
+/// Liveness and database reachability.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "meta",
+    summary = "Whether the server and its database answer.",
+    responses(
+        (status = 200, description = "`{\"status\":\"ok\",\"database\":\"sqlite|postgres\"}`", body = serde_json::Value),
+        (status = 503, description = "the database is unreachable", body = serde_json::Value)
+    )
+)]
+pub(crate) async fn healthz(
+    State(state): State<AppState>,
+) -> (axum::http::StatusCode, Json<Value>) {
     match state.store.ping().await {
         Ok(()) => (
             axum::http::StatusCode::OK,

@@ -27,7 +27,14 @@ pub fn require_admin(person: &Person) -> AppResult<()> {
     }
 }
 
-async fn list(
+#[utoipa::path(
+    get,
+    path = "/api/people",
+    tag = "people",
+    summary = "The organization's people (admins).",
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn list(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
 ) -> AppResult<Json<Vec<Person>>> {
@@ -35,16 +42,25 @@ async fn list(
     Ok(Json(state.store.org_people(person.org_id).await?))
 }
 
-#[derive(Deserialize)]
-struct NewPersonBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct NewPersonBody {
     email: String,
     name: String,
     password: String,
+    #[schema(value_type = String)]
     role: Role,
 }
 
 /// Adds a person to the admin's own organization; there is no way to name another one.
-async fn create(
+#[utoipa::path(
+    post,
+    path = "/api/people",
+    tag = "people",
+    summary = "Add a person to the organization (admins).",
+    request_body = NewPersonBody,
+    responses((status = 201, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn create(
     State(state): State<AppState>,
     ApiPerson(admin): ApiPerson,
     Json(body): Json<NewPersonBody>,
@@ -63,12 +79,20 @@ async fn create(
     Ok((StatusCode::CREATED, Json(person)))
 }
 
-#[derive(Deserialize)]
-struct LanguageBody {
+#[derive(Deserialize, utoipa::ToSchema)]
+pub(crate) struct LanguageBody {
     language: Option<String>,
 }
 
-async fn set_language(
+#[utoipa::path(
+    put,
+    path = "/api/me/language",
+    tag = "people",
+    summary = "Choose the UI language (es, pt-BR, en), or follow the browser with null.",
+    request_body = LanguageBody,
+    responses((status = 204, description = "done"), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn set_language(
     State(state): State<AppState>,
     ApiPerson(person): ApiPerson,
     Json(body): Json<LanguageBody>,

@@ -203,7 +203,11 @@ mod tests {
         );
         let mut awaiting = unsolicited.clone();
         awaiting.blocked_reason = Some(AWAITING_BUYER.into());
-        assert_eq!(composer(&awaiting, None), state, "Mercado Libre's way of saying the same");
+        assert_eq!(
+            composer(&awaiting, None),
+            state,
+            "Mercado Libre's way of saying the same"
+        );
         let mut blocked = help.clone();
         blocked.blocked_reason = Some("blocked_by_mediation".into());
         assert_eq!(
