@@ -27,7 +27,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/conversations/{id}/assign", post(assign))
         .route("/api/conversations/{id}/status", post(set_status))
         .route("/api/answer-times", get(answer_times))
-        .route("/api/conversations/{id}/action-guide", post(start_with_option))
+        .route(
+            "/api/conversations/{id}/action-guide",
+            post(start_with_option),
+        )
 }
 
 /// Store errors of person-facing writes: "not found" stays a 404 (another organization's
@@ -66,16 +69,21 @@ async fn create_team(
     ApiPerson(admin): ApiPerson,
     Json(body): Json<NewTeam>,
 ) -> AppResult<(StatusCode, Json<Team>)> {
-    require_admin(&admin)?;
-    let kind = TeamKind::parse(body.kind.trim()).ok_or_else(|| {
+    let team = add_team(&state, &admin, &body.kind, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(team)))
+}
+
+/// Creates a group or department; shared by the API and the teams page.
+pub async fn add_team(state: &AppState, admin: &Person, kind: &str, name: &str) -> AppResult<Team> {
+    require_admin(admin)?;
+    let kind = TeamKind::parse(kind.trim()).ok_or_else(|| {
         AppError::bad_request("unknown_team_kind", "a team is a group or a department")
     })?;
-    let team = state
+    state
         .store
-        .create_team(admin.org_id, kind, &body.name)
+        .create_team(admin.org_id, kind, name)
         .await
-        .map_err(scoped("team"))?;
-    Ok((StatusCode::CREATED, Json(team)))
+        .map_err(scoped("team"))
 }
 
 #[derive(Deserialize)]
@@ -89,13 +97,24 @@ async fn set_members(
     Path(id): Path<i64>,
     Json(body): Json<Members>,
 ) -> AppResult<Json<Team>> {
-    require_admin(&admin)?;
-    let team = state
+    Ok(Json(
+        set_team_members(&state, &admin, TeamId(id), &body.members).await?,
+    ))
+}
+
+/// Replaces a team's members; shared by the API and the teams page.
+pub async fn set_team_members(
+    state: &AppState,
+    admin: &Person,
+    team: TeamId,
+    members: &[PersonId],
+) -> AppResult<Team> {
+    require_admin(admin)?;
+    state
         .store
-        .set_team_members(admin.org_id, TeamId(id), &body.members)
+        .set_team_members(admin.org_id, team, members)
         .await
-        .map_err(scoped("team or person"))?;
-    Ok(Json(team))
+        .map_err(scoped("team or person"))
 }
 
 async fn delete_team(
@@ -103,13 +122,18 @@ async fn delete_team(
     ApiPerson(admin): ApiPerson,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    require_admin(&admin)?;
+    remove_team(&state, &admin, TeamId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a team; shared by the API and the teams page.
+pub async fn remove_team(state: &AppState, admin: &Person, team: TeamId) -> AppResult<()> {
+    require_admin(admin)?;
     state
         .store
-        .delete_team(admin.org_id, TeamId(id))
+        .delete_team(admin.org_id, team)
         .await
-        .map_err(scoped("team"))?;
-    Ok(StatusCode::NO_CONTENT)
+        .map_err(scoped("team"))
 }
 
 /// One row of the "Configure integration" table.
@@ -290,12 +314,23 @@ async fn set_status(
     Path(id): Path<i64>,
     Json(body): Json<StatusBody>,
 ) -> AppResult<StatusCode> {
+    set_conversation_status(&state, &person, ConversationId(id), body.status).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Any person may set the status of a conversation of their organization; shared by the API and
+/// the conversation page.
+pub async fn set_conversation_status(
+    state: &AppState,
+    person: &Person,
+    id: ConversationId,
+    status: ConversationStatus,
+) -> AppResult<()> {
     state
         .store
-        .set_org_conversation_status(person.org_id, ConversationId(id), body.status)
+        .set_org_conversation_status(person.org_id, id, status)
         .await
-        .map_err(scoped("conversation"))?;
-    Ok(StatusCode::NO_CONTENT)
+        .map_err(scoped("conversation"))
 }
 
 /// Median first-response time of one store or agent.
