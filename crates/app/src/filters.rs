@@ -54,8 +54,11 @@ impl ConversationQuery {
     pub fn to_filter_for(&self, viewer: &Person) -> AppResult<ConversationFilter> {
         let seller_id = given(&self.seller_id)
             .map(|raw| {
-                raw.parse()
-                    .map_err(|_| bad(format!("seller_id {raw:?} is not a Mercado Libre seller id")))
+                raw.parse().map_err(|_| {
+                    bad(format!(
+                        "seller_id {raw:?} is not a Mercado Libre seller id"
+                    ))
+                })
             })
             .transpose()?;
         let category = given(&self.category)

@@ -272,7 +272,16 @@ pub async fn reply(
             }),
         ),
     };
-    queue_outgoing(state, agent, &conversation, text, receiver_role, kind, payload).await
+    queue_outgoing(
+        state,
+        agent,
+        &conversation,
+        text,
+        receiver_role,
+        kind,
+        payload,
+    )
+    .await
 }
 
 /// Starts a post-sale conversation through an action-guide option (the only way a seller may
@@ -322,7 +331,16 @@ pub async fn start_with_option(
         "conversation_id": id,
         "option_id": option_id,
     });
-    queue_outgoing(state, agent, &conversation, text, None, SEND_ACTION_GUIDE, payload).await
+    queue_outgoing(
+        state,
+        agent,
+        &conversation,
+        text,
+        None,
+        SEND_ACTION_GUIDE,
+        payload,
+    )
+    .await
 }
 
 async fn queue_outgoing(

@@ -227,7 +227,10 @@ mod tests {
     fn claims_reply_to_whom_the_available_actions_allow() {
         let c = conv(Category::Claim);
         let opened = claim("claim", &["send_message_to_complainant"]);
-        assert_eq!(composer(&c, Some(&opened)).receiver_role, Some("complainant"));
+        assert_eq!(
+            composer(&c, Some(&opened)).receiver_role,
+            Some("complainant")
+        );
         let dispute = claim(
             "dispute",
             &["send_message_to_complainant", "send_message_to_mediator"],
@@ -238,6 +241,9 @@ mod tests {
             check_reply(&c, Some(&none), "Hola"),
             Err(RuleViolation::NoClaimAction)
         );
-        assert_eq!(check_reply(&c, None, "Hola"), Err(RuleViolation::NoClaimAction));
+        assert_eq!(
+            check_reply(&c, None, "Hola"),
+            Err(RuleViolation::NoClaimAction)
+        );
     }
 }

@@ -18,7 +18,9 @@ pub enum RuleViolation {
     AlreadyAnswered,
     #[error("this conversation cannot be answered with a question answer")]
     WrongChannel,
-    #[error("the buyer has not written yet: Mercado Libre only lets the seller start through an action-guide option")]
+    #[error(
+        "the buyer has not written yet: Mercado Libre only lets the seller start through an action-guide option"
+    )]
     NotBuyerStarted,
     #[error("Mercado Libre blocked this conversation ({substatus})")]
     Blocked { substatus: String },

@@ -158,7 +158,7 @@ fn errors_read_with_their_numbers() {
 #[test]
 fn waiting_labels_are_worded_per_language() {
     let now = Utc::now();
-    let label = |lang, minutes| inbox::waiting_label(lang, now - Duration::minutes(minutes), now);
+    let label = |lang, minutes| thread::waiting_label(lang, now - Duration::minutes(minutes), now);
     assert_eq!(label(Lang::Es, 0), "ahora");
     assert_eq!(label(Lang::PtBr, 0), "agora");
     assert_eq!(label(Lang::En, 5), "5 min");
