@@ -91,6 +91,8 @@ pub(super) struct ComposerView {
     pub guide: Option<Vec<GuideOption>>,
     /// Whether any option has cap left.
     pub guide_sendable: bool,
+    /// The limit of the option chosen first.
+    pub guide_max: usize,
 }
 
 pub(super) struct Placement {
@@ -344,6 +346,11 @@ fn composer_view(ui: &Ui, conversation: &Conversation, composer: &Composer) -> C
     let guide = (composer.closed_reason.as_deref() == Some("not_buyer_started"))
         .then(|| guide_options(ui, composer.action_guide.as_ref()));
     let guide_sendable = guide.iter().flatten().any(|o| o.available);
+    let guide_max = guide
+        .iter()
+        .flatten()
+        .find(|o| o.checked)
+        .map_or(composer.max_chars, |o| o.char_limit);
     ComposerView {
         open: composer.open,
         max_chars: composer.max_chars,
@@ -366,6 +373,7 @@ fn composer_view(ui: &Ui, conversation: &Conversation, composer: &Composer) -> C
         closed: closed_sentence(ui, conversation, composer),
         guide,
         guide_sendable,
+        guide_max,
     }
 }
 
