@@ -206,7 +206,12 @@ fn every_desk_word_built_from_a_code_has_a_message_in_every_language() {
     for route in ["flow_bot", "generative_bot"] {
         keys.push(format!("route-{route}"));
     }
-    for part in ["total", "weekdays_working_hours", "weekdays_extra_hours", "weekend"] {
+    for part in [
+        "total",
+        "weekdays_working_hours",
+        "weekdays_extra_hours",
+        "weekend",
+    ] {
         keys.push(format!("meli-time-{part}"));
     }
     for role in ["complainant", "mediator"] {
