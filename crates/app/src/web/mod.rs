@@ -294,9 +294,11 @@ pub struct ChoiceGroup {
     pub choices: Vec<Choice>,
 }
 
-/// Refuses a page or a write to anyone but an admin (403, worded on the error page).
-fn admin_only(person: &Person) -> Result<(), Response> {
-    crate::people::require_admin(person).map_err(IntoResponse::into_response)
+/// The refusal (403, worded on the error page) of a page or a write for anyone but an admin.
+fn unless_admin(person: &Person) -> Option<Response> {
+    crate::people::require_admin(person)
+        .err()
+        .map(IntoResponse::into_response)
 }
 
 #[derive(Template)]

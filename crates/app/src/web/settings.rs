@@ -3,7 +3,7 @@
 //! check, so a combination Mercado Libre's rules forbid (the flow chatbot on pre-sale
 //! questions, the support desk on them) is refused with the API's reason, worded here.
 
-use super::{Choice, ChoiceGroup, Page, Ui, admin_only, error_sentence, render};
+use super::{Choice, ChoiceGroup, Page, Ui, error_sentence, render, unless_admin};
 use crate::desk::{self, RouteChoice, RouteRow};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Form, Path, Query};
@@ -156,7 +156,7 @@ pub(super) async fn page(
     Page { person, ui }: Page,
     Query(q): Query<RoutingQuery>,
 ) -> Response {
-    if let Err(refused) = admin_only(&person) {
+    if let Some(refused) = unless_admin(&person) {
         return refused;
     }
     match routing_page(&state, person, ui, q).await {
@@ -213,7 +213,7 @@ pub(super) async fn route_submit(
     Path((seller_id, category)): Path<(i64, String)>,
     Form(form): Form<RouteForm>,
 ) -> Response {
-    if let Err(refused) = admin_only(&person) {
+    if let Some(refused) = unless_admin(&person) {
         return refused;
     }
     let back = |outcome: &str| {

@@ -2,7 +2,7 @@
 //! Create, set members (checkboxes of the organization's people), delete — through the same
 //! [`desk`] functions as the API.
 
-use super::{Choice, Page, Ui, admin_only, error_sentence, render};
+use super::{Choice, Page, Ui, error_sentence, render, unless_admin};
 use crate::desk;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Form, Path, Query};
@@ -43,7 +43,7 @@ pub(super) async fn page(
     Page { person, ui }: Page,
     Query(q): Query<TeamsQuery>,
 ) -> Response {
-    if let Err(refused) = admin_only(&person) {
+    if let Some(refused) = unless_admin(&person) {
         return refused;
     }
     match teams_page(&state, person, ui, q).await {
@@ -124,7 +124,7 @@ pub(super) async fn create_submit(
     Page { person, .. }: Page,
     Form(form): Form<NewTeamForm>,
 ) -> Response {
-    if let Err(refused) = admin_only(&person) {
+    if let Some(refused) = unless_admin(&person) {
         return refused;
     }
     back(desk::add_team(&state, &person, &form.kind, &form.name).await)
@@ -137,7 +137,7 @@ pub(super) async fn members_submit(
     Path(id): Path<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    if let Err(refused) = admin_only(&person) {
+    if let Some(refused) = unless_admin(&person) {
         return refused;
     }
     let members: Result<Vec<PersonId>, _> = fields
@@ -160,7 +160,7 @@ pub(super) async fn delete_submit(
     Page { person, .. }: Page,
     Path(id): Path<i64>,
 ) -> Response {
-    if let Err(refused) = admin_only(&person) {
+    if let Some(refused) = unless_admin(&person) {
         return refused;
     }
     back(desk::remove_team(&state, &person, TeamId(id)).await)
