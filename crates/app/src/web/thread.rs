@@ -120,6 +120,8 @@ pub(super) struct Thread {
     pub claim: Option<ClaimView>,
     pub composer: ComposerView,
     pub placement: Placement,
+    /// How long the first answer took, worded, or that none went out yet.
+    pub first_answer: String,
 }
 
 /// The organization's people and teams, for naming assignees and offering moves.
@@ -211,6 +213,10 @@ pub(super) fn build(ui: &Ui, id: i64, detail: ConversationDetail, staff: &Staff)
     let composer = composer_view(ui, &detail.conversation, &detail.composer);
     let placement = placement(ui, &detail.conversation, staff);
     let interaction_code = detail.context.interaction_type;
+    let first_answer = match detail.conversation.first_response_secs() {
+        Some(secs) => duration(ui.lang, secs),
+        None => ui.t("context-first-answer-none"),
+    };
     Thread {
         id,
         category: ui.tc("category", detail.conversation.category.as_str()),
@@ -225,6 +231,7 @@ pub(super) fn build(ui: &Ui, id: i64, detail: ConversationDetail, staff: &Staff)
         claim,
         composer,
         placement,
+        first_answer,
         detail,
     }
 }
