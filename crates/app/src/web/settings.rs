@@ -107,31 +107,34 @@ fn describe(ui: &Ui, route: Route, teams: &[Team], people: &[Person]) -> String 
 }
 
 /// Every destination, for every row: an invalid one is refused when saved, with its reason.
+/// Each label names its module too, since a closed `<select>` hides the group headings.
 fn choices(ui: &Ui, current: &str, teams: &[Team], people: &[Person]) -> Vec<ChoiceGroup> {
-    let of_kind = |kind: TeamKind, target: &str, word: &str| {
-        teams
-            .iter()
-            .filter(move |t| t.kind == kind)
-            .map(|t| {
-                Choice::new(
-                    format!("{target}/team:{}", t.id),
-                    format!("{} {}", ui.t(word), t.name),
-                    current,
-                )
-            })
-            .collect::<Vec<_>>()
-    };
-    let mut commercial = vec![Choice::new("commercial", ui.t("route-anyone"), current)];
-    commercial.extend(of_kind(TeamKind::Group, "commercial", "route-group"));
-    commercial.extend(people.iter().map(|p| {
+    let choice = |route: Route| {
         Choice::new(
-            format!("commercial/person:{}", p.id),
-            format!("{} {}", ui.t("route-agent"), p.name),
+            route_value(route),
+            describe(ui, route, teams, people),
             current,
         )
-    }));
-    let mut support = vec![Choice::new("support", ui.t("route-anyone"), current)];
-    support.extend(of_kind(TeamKind::Department, "support", "route-department"));
+    };
+    let mut commercial = vec![choice(Route::Commercial)];
+    commercial.extend(
+        teams
+            .iter()
+            .filter(|t| t.kind == TeamKind::Group)
+            .map(|t| choice(Route::CommercialGroup { team_id: t.id })),
+    );
+    commercial.extend(
+        people
+            .iter()
+            .map(|p| choice(Route::CommercialAgent { person_id: p.id })),
+    );
+    let mut support = vec![choice(Route::Support)];
+    support.extend(
+        teams
+            .iter()
+            .filter(|t| t.kind == TeamKind::Department)
+            .map(|t| choice(Route::SupportDepartment { team_id: t.id })),
+    );
     vec![
         ChoiceGroup {
             label: ui.tc("module", "commercial"),
@@ -143,10 +146,7 @@ fn choices(ui: &Ui, current: &str, teams: &[Team], people: &[Person]) -> Vec<Cho
         },
         ChoiceGroup {
             label: ui.t("route-bots"),
-            choices: ["flow_bot", "generative_bot"]
-                .into_iter()
-                .map(|kind| Choice::new(kind, ui.tc("route", kind), current))
-                .collect(),
+            choices: vec![choice(Route::FlowBot), choice(Route::GenerativeBot)],
         },
     ]
 }
