@@ -84,16 +84,21 @@ pub(crate) async fn create_team(
     ApiPerson(admin): ApiPerson,
     Json(body): Json<NewTeam>,
 ) -> AppResult<(StatusCode, Json<Team>)> {
-    require_admin(&admin)?;
-    let kind = TeamKind::parse(body.kind.trim()).ok_or_else(|| {
+    let team = add_team(&state, &admin, &body.kind, &body.name).await?;
+    Ok((StatusCode::CREATED, Json(team)))
+}
+
+/// Creates a group or department; shared by the API and the teams page.
+pub async fn add_team(state: &AppState, admin: &Person, kind: &str, name: &str) -> AppResult<Team> {
+    require_admin(admin)?;
+    let kind = TeamKind::parse(kind.trim()).ok_or_else(|| {
         AppError::bad_request("unknown_team_kind", "a team is a group or a department")
     })?;
-    let team = state
+    state
         .store
-        .create_team(admin.org_id, kind, &body.name)
+        .create_team(admin.org_id, kind, name)
         .await
-        .map_err(scoped("team"))?;
-    Ok((StatusCode::CREATED, Json(team)))
+        .map_err(scoped("team"))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -117,13 +122,24 @@ pub(crate) async fn set_members(
     Path(id): Path<i64>,
     Json(body): Json<Members>,
 ) -> AppResult<Json<Team>> {
-    require_admin(&admin)?;
-    let team = state
+    Ok(Json(
+        set_team_members(&state, &admin, TeamId(id), &body.members).await?,
+    ))
+}
+
+/// Replaces a team's members; shared by the API and the teams page.
+pub async fn set_team_members(
+    state: &AppState,
+    admin: &Person,
+    team: TeamId,
+    members: &[PersonId],
+) -> AppResult<Team> {
+    require_admin(admin)?;
+    state
         .store
-        .set_team_members(admin.org_id, TeamId(id), &body.members)
+        .set_team_members(admin.org_id, team, members)
         .await
-        .map_err(scoped("team or person"))?;
-    Ok(Json(team))
+        .map_err(scoped("team or person"))
 }
 
 #[utoipa::path(
@@ -139,13 +155,18 @@ pub(crate) async fn delete_team(
     ApiPerson(admin): ApiPerson,
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
-    require_admin(&admin)?;
+    remove_team(&state, &admin, TeamId(id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Deletes a team; shared by the API and the teams page.
+pub async fn remove_team(state: &AppState, admin: &Person, team: TeamId) -> AppResult<()> {
+    require_admin(admin)?;
     state
         .store
-        .delete_team(admin.org_id, TeamId(id))
+        .delete_team(admin.org_id, team)
         .await
-        .map_err(scoped("team"))?;
-    Ok(StatusCode::NO_CONTENT)
+        .map_err(scoped("team"))
 }
 
 /// One row of the "Configure integration" table.
@@ -295,11 +316,11 @@ pub async fn assign_conversation(
         .await?
         .ok_or(AppError::NotFound("conversation"))?;
     let module = body.module.unwrap_or(current.module);
-    Ok(state
+    state
         .store
         .assign(person.org_id, id, module, body.team_id, body.person_id)
         .await
-        .map_err(scoped("conversation, team or person"))?)
+        .map_err(scoped("conversation, team or person"))
 }
 
 #[utoipa::path(
@@ -375,12 +396,23 @@ pub(crate) async fn set_status(
     Path(id): Path<i64>,
     Json(body): Json<StatusBody>,
 ) -> AppResult<StatusCode> {
+    set_conversation_status(&state, &person, ConversationId(id), body.status).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Any person may set the status of a conversation of their organization; shared by the API and
+/// the conversation page.
+pub async fn set_conversation_status(
+    state: &AppState,
+    person: &Person,
+    id: ConversationId,
+    status: ConversationStatus,
+) -> AppResult<()> {
     state
         .store
-        .set_org_conversation_status(person.org_id, ConversationId(id), body.status)
+        .set_org_conversation_status(person.org_id, id, status)
         .await
-        .map_err(scoped("conversation"))?;
-    Ok(StatusCode::NO_CONTENT)
+        .map_err(scoped("conversation"))
 }
 
 /// Median first-response time of one store or agent.

@@ -14,6 +14,17 @@
   document.addEventListener("input", (e) => {
     if (e.target && e.target.id === "answer-text") update(e.target);
   });
+  // An action-guide option may allow fewer characters than the channel: the box follows the
+  // chosen option's limit.
+  document.addEventListener("change", (e) => {
+    const option = e.target;
+    if (!option || option.name !== "option_id" || !option.dataset.limit) return;
+    const box = document.getElementById("answer-text");
+    if (!box) return;
+    box.dataset.max = option.dataset.limit;
+    box.maxLength = Number(option.dataset.limit);
+    update(box);
+  });
   const box = document.getElementById("answer-text");
   if (box) update(box);
 })();

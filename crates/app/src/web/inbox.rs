@@ -1,41 +1,33 @@
-//! The inbox: the conversation list, the open thread with its composer, and the context panel.
+//! The inbox and the support desk: module tabs (commercial inbox, support desk, bot queue), the
+//! filtered conversation list, the open thread (see [`super::thread`]) and the answer-time panel.
 
-use super::{Page, Ui, error_sentence, render};
+use super::figures::{Figures, figures};
+use super::thread::{self, Staff, Thread, waiting_label};
+use super::{Choice, ChoiceGroup, Page, Ui, error_sentence_with_limit, render};
 use crate::api::ConversationQuery;
 use crate::error::AppError;
-use crate::extract::{Form, Path, Query};
-use crate::i18n::Lang;
-use crate::localtime::{format_local, site_zone};
-use crate::service::{self, ConversationDetail};
+use crate::extract::{Path, Query};
+use crate::service;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Utc};
+use axum::response::{IntoResponse, Response};
+use chrono::Utc;
+use domain::routing::{Module, TeamKind};
 use domain::*;
 use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 use store::ConversationSummary;
 
-/// A short "waiting 5 min" style label for the list.
-pub(super) fn waiting_label(lang: Lang, since: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let minutes = (now - since).num_minutes().max(0);
-    let (key, n) = match minutes {
-        0 => ("waiting-now", 0),
-        1..=59 => ("waiting-minutes", minutes),
-        60..=1439 => ("waiting-hours", minutes / 60),
-        _ => ("waiting-days", minutes / 1440),
-    };
-    lang.t_with(key, &[("n", FluentValue::from(n))])
-}
-
 pub(super) struct ListRow {
     id: i64,
     selected: bool,
     category: String,
+    category_code: &'static str,
     badge: String,
     status: &'static str,
     status_label: String,
+    module: String,
     store: String,
     buyer: String,
     title: String,
@@ -53,9 +45,11 @@ fn list_rows(ui: &Ui, rows: Vec<ConversationSummary>, selected: Option<i64>) -> 
                 id: c.id.0,
                 selected: Some(c.id.0) == selected,
                 category: ui.tc("category", c.category.as_str()),
+                category_code: c.category.as_str(),
                 badge: ui.tc("badge", c.category.as_str()),
                 status: c.status.as_str(),
                 status_label: ui.tc("status", c.status.as_str()),
+                module: ui.tc("module", c.module.as_str()),
                 buyer: s
                     .buyer_nickname
                     .clone()
@@ -70,29 +64,140 @@ fn list_rows(ui: &Ui, rows: Vec<ConversationSummary>, selected: Option<i64>) -> 
         .collect()
 }
 
-pub(super) struct ThreadMessage {
-    author: String,
-    outbound: bool,
-    text: String,
-    /// In the store's zone and the reader's date format.
-    at: String,
-    /// The instant, for `<time datetime>`.
-    at_iso: String,
-    delivery: &'static str,
-    delivery_label: String,
-    /// Why delivery failed, as the worker recorded it (stored text, not translated).
-    error: Option<String>,
+/// A module tab: the list with every other filter kept.
+pub(super) struct Tab {
+    code: &'static str,
+    label: String,
+    href: String,
+    current: bool,
 }
 
-pub(super) struct Thread {
-    id: i64,
-    detail: ConversationDetail,
-    messages: Vec<ThreadMessage>,
-    category: String,
-    buyer: String,
-    price: String,
-    zone: String,
-    locked_reason: Option<String>,
+fn tabs(ui: &Ui, q: &ConversationQuery) -> Vec<Tab> {
+    let current = q.module.as_deref().map(str::trim).unwrap_or_default();
+    [
+        ("all", None),
+        ("commercial", Some(Module::Commercial)),
+        ("support", Some(Module::Support)),
+        ("bot", Some(Module::Bot)),
+    ]
+    .into_iter()
+    .map(|(code, module)| {
+        let mut with = q.clone();
+        with.module = module.map(|m| m.as_str().to_string());
+        let qs = with.query_string();
+        Tab {
+            code,
+            label: ui.tc("tab", code),
+            href: if qs.is_empty() {
+                "/inbox".to_string()
+            } else {
+                format!("/inbox?{qs}")
+            },
+            current: module.map_or(current.is_empty(), |m| m.as_str() == current),
+        }
+    })
+    .collect()
+}
+
+/// The filter form's choices, each knowing whether it is the one in force.
+pub(super) struct FilterForm {
+    module: String,
+    stores: Vec<Choice>,
+    categories: Vec<Choice>,
+    statuses: Vec<Choice>,
+    assignees: Vec<ChoiceGroup>,
+    waiting: Vec<Choice>,
+}
+
+/// "Over 1 h / 4 h / 24 h", in minutes.
+const WAITING_CHOICES: [i64; 3] = [60, 240, 1440];
+
+fn filter_form(
+    ui: &Ui,
+    q: &ConversationQuery,
+    stores: &[store::Connection],
+    staff: &Staff,
+) -> FilterForm {
+    let current = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or_default().to_string();
+    let seller = current(&q.seller_id);
+    let category = current(&q.category);
+    let status = current(&q.status);
+    let assignee = current(&q.assignee);
+    let waiting = current(&q.waiting_min);
+    let teams_of = |kind: TeamKind, heading: &str| ChoiceGroup {
+        label: ui.t(heading),
+        choices: staff
+            .teams
+            .iter()
+            .filter(|t| t.kind == kind)
+            .map(|t| Choice::new(format!("team:{}", t.id), t.name.clone(), &assignee))
+            .collect(),
+    };
+    let assignees = [
+        ChoiceGroup {
+            label: String::new(),
+            choices: vec![
+                Choice::new("me", ui.t("filter-assignee-me"), &assignee),
+                Choice::new("nobody", ui.t("filter-assignee-nobody"), &assignee),
+            ],
+        },
+        teams_of(TeamKind::Group, "move-groups"),
+        teams_of(TeamKind::Department, "move-departments"),
+        ChoiceGroup {
+            label: ui.t("move-people"),
+            choices: staff
+                .people
+                .iter()
+                .map(|p| Choice::new(format!("person:{}", p.id), p.name.clone(), &assignee))
+                .collect(),
+        },
+    ]
+    .into_iter()
+    .filter(|g| !g.choices.is_empty())
+    .collect();
+    FilterForm {
+        module: current(&q.module),
+        stores: stores
+            .iter()
+            .map(|c| {
+                Choice::new(
+                    c.seller_id.to_string(),
+                    format!("{} ({})", c.nickname, c.site_id),
+                    &seller,
+                )
+            })
+            .collect(),
+        categories: [
+            Category::PreSaleQuestion,
+            Category::PostSaleHelp,
+            Category::Claim,
+        ]
+        .into_iter()
+        .map(|c| Choice::new(c.as_str(), ui.tc("category", c.as_str()), &category))
+        .collect(),
+        statuses: [
+            ConversationStatus::Open,
+            ConversationStatus::Waiting,
+            ConversationStatus::Resolved,
+        ]
+        .into_iter()
+        .map(|s| Choice::new(s.as_str(), ui.tc("status", s.as_str()), &status))
+        .collect(),
+        assignees,
+        waiting: WAITING_CHOICES
+            .into_iter()
+            .map(|minutes| {
+                Choice::new(
+                    minutes.to_string(),
+                    ui.lang.t_with(
+                        "filter-waiting-over",
+                        &[("n", FluentValue::from(minutes / 60))],
+                    ),
+                    &waiting,
+                )
+            })
+            .collect(),
+    }
 }
 
 #[derive(Template)]
@@ -100,18 +205,14 @@ pub(super) struct Thread {
 struct InboxPage {
     ui: Ui,
     person: Person,
+    tabs: Vec<Tab>,
+    filters: FilterForm,
     rows: Vec<ListRow>,
-    filter_category: String,
-    filter_status: String,
-    filter_seller: String,
-    /// `?…` carrying the filters into conversation links, or empty.
+    /// `?…` carrying the filters into conversation links and forms, or empty.
     filter_query: String,
-    stores: Vec<(i64, String)>,
-    categories: Vec<(&'static str, String)>,
-    statuses: Vec<(&'static str, String)>,
     thread: Option<Thread>,
     error: Option<String>,
-    max_chars: usize,
+    figures: Figures,
 }
 
 pub(super) async fn inbox(
@@ -145,143 +246,52 @@ async fn inbox_response(
     selected: Option<i64>,
     error: Option<String>,
 ) -> Response {
-    let filter = match q.to_filter_for(&person) {
-        Ok(f) => f,
-        Err(e) => return e.into_response(),
-    };
-    let rows = match service::list_conversations(&state, &person, &filter).await {
-        Ok(rows) => rows,
-        Err(e) => return e.into_response(),
+    match inbox_page(&state, person, ui, q, selected, error).await {
+        Ok(page) => render(&page),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn inbox_page(
+    state: &AppState,
+    person: Person,
+    ui: Ui,
+    q: ConversationQuery,
+    selected: Option<i64>,
+    error: Option<String>,
+) -> Result<InboxPage, AppError> {
+    let filter = q.to_filter_for(&person)?;
+    let rows = service::list_conversations(state, &person, &filter).await?;
+    let staff = Staff {
+        people: state.store.org_people(person.org_id).await?,
+        teams: state.store.org_teams(person.org_id).await?,
     };
     let thread = match selected {
-        Some(id) => match service::conversation_detail(&state, &person, ConversationId(id)).await {
-            Ok(detail) => Some(thread(&ui, id, detail)),
-            Err(e) => return e.into_response(),
-        },
+        Some(id) => {
+            let detail = service::conversation_detail(state, &person, ConversationId(id)).await?;
+            Some(thread::build(&ui, id, detail, &staff))
+        }
         None => None,
     };
-    let stores = match state.store.org_connections(person.org_id).await {
-        Ok(c) => c
-            .into_iter()
-            .map(|c| (c.seller_id.0, format!("{} ({})", c.nickname, c.site_id)))
-            .collect(),
-        Err(e) => return AppError::from(e).into_response(),
-    };
+    let stores = state.store.org_connections(person.org_id).await?;
+    let times = crate::desk::answer_times_of(state, person.org_id).await?;
     let filter_query = match q.query_string() {
         qs if qs.is_empty() => String::new(),
         qs => format!("?{qs}"),
     };
-    let categories = [
-        Category::PreSaleQuestion,
-        Category::PostSaleHelp,
-        Category::Claim,
-    ]
-    .map(|c| (c.as_str(), ui.tc("category", c.as_str())))
-    .to_vec();
-    let statuses = [
-        ConversationStatus::Open,
-        ConversationStatus::Waiting,
-        ConversationStatus::Resolved,
-    ]
-    .map(|s| (s.as_str(), ui.tc("status", s.as_str())))
-    .to_vec();
-    render(&InboxPage {
+    // A refusal's "at most N characters" is the limit of the channel it was refused on.
+    let limit = thread
+        .as_ref()
+        .map_or(domain::rules::ANSWER_MAX_CHARS, |t| t.composer.max_chars);
+    Ok(InboxPage {
+        tabs: tabs(&ui, &q),
+        filters: filter_form(&ui, &q, &stores, &staff),
         rows: list_rows(&ui, rows, selected),
-        filter_seller: q.seller_id.clone().unwrap_or_default(),
         filter_query,
-        stores,
-        categories,
-        statuses,
-        filter_category: q.category.unwrap_or_default(),
-        filter_status: q.status.unwrap_or_default(),
         thread,
-        error: error.map(|code| error_sentence(ui.lang, &code, None)),
-        max_chars: domain::rules::ANSWER_MAX_CHARS,
+        error: error.map(|code| error_sentence_with_limit(ui.lang, &code, None, limit)),
+        figures: figures(&ui, times),
         person,
         ui,
     })
-}
-
-fn thread(ui: &Ui, id: i64, detail: ConversationDetail) -> Thread {
-    let site = detail
-        .context
-        .store
-        .as_ref()
-        .map(|s| s.site_id.as_str())
-        .or(detail.context.listing.as_ref().map(|l| l.site_id.as_str()))
-        .unwrap_or_default();
-    let zone = site_zone(site);
-    let messages = detail
-        .messages
-        .iter()
-        .map(|m| ThreadMessage {
-            author: ui.tc("author", m.author.as_str()),
-            outbound: m.direction == Direction::Outbound,
-            text: m.text.clone(),
-            at: format_local(m.created_at, zone, ui.lang),
-            at_iso: m.created_at.to_rfc3339(),
-            delivery: m.delivery.as_str(),
-            delivery_label: ui.tc("delivery", m.delivery.as_str()),
-            error: m.error.clone(),
-        })
-        .collect();
-    let buyer = detail
-        .context
-        .buyer
-        .nickname
-        .clone()
-        .unwrap_or_else(|| detail.context.buyer.id.to_string());
-    // Prices read as the listing's buyers read them (their country's style, exact amounts): the
-    // agent quotes that figure back to them.
-    let price = detail
-        .context
-        .listing
-        .as_ref()
-        .map(|l| {
-            format!(
-                "{} · {}",
-                domain::money::display(l.price, &l.currency_id),
-                l.currency_id
-            )
-        })
-        .unwrap_or_default();
-    let locked_reason = (!detail.composer.open).then(|| {
-        let code = domain::rules::question_locked_code(detail.conversation.meli_status.as_deref());
-        ui.tc("locked", code)
-    });
-    Thread {
-        id,
-        category: ui.tc("category", detail.conversation.category.as_str()),
-        messages,
-        buyer,
-        price,
-        zone: zone.name().to_string(),
-        locked_reason,
-        detail,
-    }
-}
-
-#[derive(Deserialize)]
-pub(super) struct AnswerForm {
-    text: String,
-}
-
-pub(super) async fn answer_submit(
-    State(state): State<AppState>,
-    Page { person, .. }: Page,
-    Path(id): Path<i64>,
-    Form(form): Form<AnswerForm>,
-) -> Response {
-    match service::answer_question(&state, &person, ConversationId(id), &form.text).await {
-        Ok(_) => Redirect::to(&format!("/inbox/{id}")).into_response(),
-        Err(
-            e @ (AppError::Conflict { .. }
-            | AppError::Unprocessable { .. }
-            | AppError::BadRequest { .. }),
-        ) => {
-            tracing::info!(conversation.id = id, error = %e, "answer refused");
-            Redirect::to(&format!("/inbox/{id}?error={}", e.code())).into_response()
-        }
-        Err(e) => e.into_response(),
-    }
 }

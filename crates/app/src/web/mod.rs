@@ -1,10 +1,17 @@
-//! The server-rendered web UI: login, the inbox (list · thread with composer · context panel) and
-//! the stores page, in the person's language ([`crate::i18n`]). Pages read only from our store;
-//! Mercado Libre is only called by workers.
+//! The server-rendered web UI: login, the inbox and support desk (list · thread with composer ·
+//! context panel), the stores page and the admins' settings (where each category goes, teams), in
+//! the person's language ([`crate::i18n`]). Pages read only from our store; Mercado Libre is only
+//! called by workers. Every write goes through the same [`crate::service`] and [`crate::desk`]
+//! functions as the JSON API, so both obey the same rules.
 
+mod actions;
+mod figures;
 mod inbox;
 mod login;
+mod settings;
 mod stores;
+mod teams;
+mod thread;
 
 use crate::auth::WebPerson;
 use crate::error::AppError;
@@ -35,7 +42,25 @@ pub fn routes() -> Router<AppState> {
         .route("/settings/language", post(set_language))
         .route("/inbox", get(inbox::inbox))
         .route("/inbox/{id}", get(inbox::conversation_page))
-        .route("/inbox/{id}/answer", post(inbox::answer_submit))
+        .route("/inbox/{id}/answer", post(actions::reply_submit))
+        .route("/inbox/{id}/start", post(actions::start_submit))
+        .route("/inbox/{id}/assign", post(actions::assign_submit))
+        .route("/inbox/{id}/status", post(actions::status_submit))
+        .route(
+            "/settings",
+            get(|| async { Redirect::to("/settings/routing") }),
+        )
+        .route("/settings/routing", get(settings::page))
+        .route(
+            "/settings/routing/{seller_id}/{category}",
+            post(settings::route_submit),
+        )
+        .route(
+            "/settings/teams",
+            get(teams::page).post(teams::create_submit),
+        )
+        .route("/settings/teams/{id}/members", post(teams::members_submit))
+        .route("/settings/teams/{id}/delete", post(teams::delete_submit))
         .route("/stores", get(stores::page))
         .route("/stores/connect", post(stores::connect_submit))
         .route(
@@ -90,6 +115,17 @@ impl Ui {
     /// The message for an enum word, e.g. `tc("status", "open")` reads `status-open`.
     pub fn tc(&self, prefix: &str, code: &str) -> String {
         self.lang.t(&format!("{prefix}-{code}"))
+    }
+
+    /// A Mercado Libre word (an order status, a blocked substatus, a moderation reason…): ours
+    /// when we have one, else the word itself. Mercado Libre adds values without notice, and an
+    /// agent is better served by the raw word than by nothing.
+    pub fn word(&self, prefix: &str, code: &str) -> String {
+        let key = format!("{prefix}-{code}");
+        match self.lang.t(&key) {
+            text if text == key => code.to_string(),
+            text => text,
+        }
     }
 
     pub fn languages(&self) -> Vec<LangOption> {
@@ -176,6 +212,29 @@ fn error_key(code: &str) -> &'static str {
         "not_found" => "error-not_found",
         "method_not_allowed" => "error-method_not_allowed",
         "invalid_filter" => "error-invalid_filter",
+        "not_buyer_started" => "error-not_buyer_started",
+        "blocked" => "error-blocked",
+        "no_claim_action" => "error-no_claim_action",
+        "unsupported_character" => "error-unsupported_character",
+        "no_cap_available" => "error-no_cap_available",
+        "no_option" => "error-no_option",
+        "asks_personal_data" => "error-asks_personal_data",
+        "phone_number" => "error-phone_number",
+        "email" => "error-email",
+        "social_media" => "error-social_media",
+        "external_link" => "error-external_link",
+        "off_platform_payment" => "error-off_platform_payment",
+        "guarded" => "error-guarded",
+        "flow_bot_on_pre_sale" => "error-flow_bot_on_pre_sale",
+        "support_on_pre_sale" => "error-support_on_pre_sale",
+        "classification_bot_not_offered" => "error-classification_bot_not_offered",
+        "unknown_target" => "error-unknown_target",
+        "wrong_team" | "wrong_team_kind" => "error-wrong_team_kind",
+        "unknown_agent" => "error-unknown_agent",
+        "unknown_category" => "error-unknown_category",
+        "team_name_taken" => "error-team_name_taken",
+        "team_name_empty" => "error-team_name_empty",
+        "unknown_team_kind" => "error-unknown_team_kind",
         "invalid_path" | "invalid_query" | "invalid_form" | "invalid_json" | "invalid_body"
         | "bad_request" | "unknown_language" => "error-invalid_request",
         "payload_too_large" => "error-payload_too_large",
@@ -188,14 +247,58 @@ fn error_key(code: &str) -> &'static str {
 
 /// An error code worded for a person. `retry_after_secs` fills the throttling message.
 pub fn error_sentence(lang: Lang, code: &str, retry_after_secs: Option<u64>) -> String {
+    error_sentence_with_limit(
+        lang,
+        code,
+        retry_after_secs,
+        domain::rules::ANSWER_MAX_CHARS,
+    )
+}
+
+/// [`error_sentence`] for a channel whose length limit is `limit` characters (a question's
+/// answer 2,000, a post-sale or claim message 350).
+pub fn error_sentence_with_limit(
+    lang: Lang,
+    code: &str,
+    retry_after_secs: Option<u64>,
+    limit: usize,
+) -> String {
     let args = [
-        (
-            "limit",
-            FluentValue::from(domain::rules::ANSWER_MAX_CHARS as u64),
-        ),
+        ("limit", FluentValue::from(limit as u64)),
         ("seconds", FluentValue::from(retry_after_secs.unwrap_or(1))),
     ];
     lang.t_with(error_key(code), &args)
+}
+
+/// A choice of a `<select>` or a group of checkboxes.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Choice {
+        let value = value.into();
+        Choice {
+            selected: value == current,
+            label: label.into(),
+            value,
+        }
+    }
+}
+
+/// Choices under a heading (`<optgroup>`); an empty label means no heading.
+pub struct ChoiceGroup {
+    pub label: String,
+    pub choices: Vec<Choice>,
+}
+
+/// The refusal (403, worded on the error page) of a page or a write for anyone but an admin.
+fn unless_admin(person: &Person) -> Option<Response> {
+    crate::people::require_admin(person)
+        .err()
+        .map(IntoResponse::into_response)
 }
 
 #[derive(Template)]

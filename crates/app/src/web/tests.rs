@@ -158,7 +158,7 @@ fn errors_read_with_their_numbers() {
 #[test]
 fn waiting_labels_are_worded_per_language() {
     let now = Utc::now();
-    let label = |lang, minutes| inbox::waiting_label(lang, now - Duration::minutes(minutes), now);
+    let label = |lang, minutes| thread::waiting_label(lang, now - Duration::minutes(minutes), now);
     assert_eq!(label(Lang::Es, 0), "ahora");
     assert_eq!(label(Lang::PtBr, 0), "agora");
     assert_eq!(label(Lang::En, 5), "5 min");
@@ -183,4 +183,115 @@ fn the_switcher_only_goes_back_to_our_own_pages() {
         assert_eq!(local_path(Some(bad)), "/inbox", "{bad}");
     }
     assert_eq!(local_path(None), "/inbox");
+}
+
+#[test]
+fn every_desk_word_built_from_a_code_has_a_message_in_every_language() {
+    use domain::routing::{Module, TeamKind};
+    let mut keys = Vec::new();
+    for code in ["question", "help", "claim"] {
+        keys.push(format!("interaction-{code}"));
+    }
+    for m in [Module::Commercial, Module::Support, Module::Bot] {
+        keys.push(format!("module-{}", m.as_str()));
+        keys.push(format!("tab-{}", m.as_str()));
+    }
+    keys.push("tab-all".into());
+    for k in [TeamKind::Group, TeamKind::Department] {
+        keys.push(format!("team-kind-{}", k.as_str()));
+    }
+    for r in ["unknown", "yes", "no"] {
+        keys.push(format!("claim-reputation-{r}"));
+    }
+    for route in ["flow_bot", "generative_bot"] {
+        keys.push(format!("route-{route}"));
+    }
+    for part in [
+        "total",
+        "weekdays_working_hours",
+        "weekdays_extra_hours",
+        "weekend",
+    ] {
+        keys.push(format!("meli-time-{part}"));
+    }
+    for role in ["complainant", "mediator"] {
+        keys.push(format!("receiver-{role}"));
+    }
+    for reason in ["PERSONAL_DATA", "SOCIAL_NETWORK_LINK", "LINK_SHORT_URL"] {
+        keys.push(format!("moderation-reason-{reason}"));
+    }
+    for substatus in [
+        "blocked_by_time",
+        "blocked_by_mediation",
+        "blocked_by_cancelled_order",
+        "blocked_by_payment",
+        "blocked_by_fulfillment",
+    ] {
+        keys.push(format!("blocked-{substatus}"));
+    }
+    for code in [
+        "not_buyer_started",
+        "blocked",
+        "no_claim_action",
+        "unsupported_character",
+        "no_cap_available",
+        "flow_bot_on_pre_sale",
+        "classification_bot_not_offered",
+        "wrong_team_kind",
+        "team_name_taken",
+        // The guard's reason codes.
+        "asks_personal_data",
+        "phone_number",
+        "email",
+        "social_media",
+        "external_link",
+        "off_platform_payment",
+    ] {
+        let key = error_key(code);
+        assert_ne!(key, "error-generic", "{code} has its own sentence");
+        keys.push(key.to_string());
+    }
+    for lang in Lang::ALL {
+        for key in &keys {
+            assert!(defined(lang, key), "{}: {key}", lang.code());
+        }
+    }
+}
+
+#[test]
+fn mercado_libre_words_we_do_not_know_read_raw() {
+    let ui = Ui::new(Lang::Es, "/");
+    assert_eq!(
+        ui.word("blocked", "blocked_by_mediation"),
+        "hay una mediación en curso"
+    );
+    assert_eq!(ui.word("blocked", "blocked_by_aliens"), "blocked_by_aliens");
+    assert_eq!(
+        ui.word("moderation-reason", "PERSONAL_DATA"),
+        "datos personales"
+    );
+    assert_eq!(
+        ui.word("moderation-reason", "EVASION_CLAIM_SELLER"),
+        "EVASION_CLAIM_SELLER"
+    );
+}
+
+#[test]
+fn durations_read_in_the_largest_two_units() {
+    let d = |secs| thread::duration(Lang::En, secs);
+    assert_eq!(d(42), "42 s");
+    assert_eq!(d(12 * 60 + 5), "12 min");
+    assert_eq!(d(3600), "1 h");
+    assert_eq!(d(3 * 3600 + 5 * 60), "3 h 5 min");
+    assert_eq!(d(2 * 86_400), "2 d");
+    assert_eq!(d(2 * 86_400 + 4 * 3600 + 59), "2 d 4 h");
+    assert_eq!(d(-5), "0 s");
+}
+
+#[test]
+fn a_too_long_message_names_its_channel_limit() {
+    assert_eq!(
+        error_sentence_with_limit(Lang::En, "too_long", None, 350),
+        "The answer is longer than the 350 characters Mercado Libre accepts."
+    );
 }

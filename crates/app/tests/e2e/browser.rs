@@ -36,7 +36,7 @@ fn env_is_1(var: &str) -> bool {
 /// It skips only when told to: `MOSTRADOR_SKIP_BROWSER=1` (then it says so), which
 /// `MOSTRADOR_REQUIRE_BROWSER=1` (CI) refuses. Otherwise a missing chromium or chromedriver fails
 /// the test, saying how to install them or skip it.
-fn browser_binaries() -> Option<(String, String)> {
+pub fn browser_binaries() -> Option<(String, String)> {
     if env_is_1("MOSTRADOR_SKIP_BROWSER") {
         assert!(
             !env_is_1("MOSTRADOR_REQUIRE_BROWSER"),
@@ -57,22 +57,23 @@ fn browser_binaries() -> Option<(String, String)> {
     }
 }
 
-#[tokio::test]
-async fn an_agent_answers_in_the_browser_and_the_box_locks() {
-    let Some((chromedriver, chromium)) = browser_binaries() else {
-        return;
-    };
-    let app = TestApp::spawn().await;
-    let (qid, _) = app.ask("MLB", "Olá! Esse produto tem garantia?").await;
-    app.wait_for_notifications(1).await;
-    app.drain().await;
-    let id = app.conversation_for(qid).await["id"].as_i64().unwrap();
+/// What must outlive the browser session: chromedriver (killed on drop) and the profile.
+pub struct Session {
+    _driver: Driver,
+    _profile: tempfile::TempDir,
+}
 
+/// Starts chromedriver and a headless Chromium that asks for Spanish, as the project's agents'
+/// browsers mostly do.
+pub async fn start_browser(
+    chromedriver: String,
+    chromium: String,
+) -> (fantoccini::Client, Session) {
     let port = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let _driver = Driver(
+    let driver = Driver(
         Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
@@ -108,14 +109,24 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         }
     }
     let c = client.expect("connecting to chromedriver");
+    (
+        c,
+        Session {
+            _driver: driver,
+            _profile: profile,
+        },
+    )
+}
 
+/// Opens the inbox, is sent to the login page (in Spanish), and logs in as the admin.
+pub async fn log_in(c: &fantoccini::Client, app: &TestApp) {
     c.goto(&format!("{}/inbox", app.url)).await.unwrap();
     assert!(
         c.current_url().await.unwrap().path().ends_with("/login"),
         "unauthenticated inbox redirects to login"
     );
-    assert_eq!(text(&c, "h1").await, "Iniciar sesión");
-    assert_eq!(text(&c, "#login").await, "Ingresar");
+    assert_eq!(text(c, "h1").await, "Iniciar sesión");
+    assert_eq!(text(c, "#login").await, "Ingresar");
     c.find(Locator::Id("email"))
         .await
         .unwrap()
@@ -138,6 +149,22 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
         .for_element(Locator::Id("conversation-list"))
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn an_agent_answers_in_the_browser_and_the_box_locks() {
+    let Some((chromedriver, chromium)) = browser_binaries() else {
+        return;
+    };
+    let app = TestApp::spawn().await;
+    let (qid, _) = app.ask("MLB", "Olá! Esse produto tem garantia?").await;
+    app.wait_for_notifications(1).await;
+    app.drain().await;
+    let id = app.conversation_for(qid).await["id"].as_i64().unwrap();
+
+    let (c, _session) = start_browser(chromedriver, chromium).await;
+
+    log_in(&c, &app).await;
 
     // Live updates: a question that arrives while the inbox is open shows up without a reload.
     c.wait()
@@ -309,7 +336,7 @@ async fn an_agent_answers_in_the_browser_and_the_box_locks() {
     c.close().await.unwrap();
 }
 
-async fn text(c: &fantoccini::Client, css: &str) -> String {
+pub async fn text(c: &fantoccini::Client, css: &str) -> String {
     c.find(Locator::Css(css))
         .await
         .unwrap_or_else(|e| panic!("{css}: {e}"))

@@ -363,6 +363,104 @@ async fn an_agent_reads_and_answers_but_every_admin_route_is_refused() {
         let resp = agent.form(&path, &[("site", "MLA")]).await;
         assert_eq!(resp.status(), StatusCode::FORBIDDEN, "POST {path}");
     }
+    // The desk's admin routes: teams writes, routing read and write, the settings pages.
+    let admin = login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let created = admin
+        .send(
+            Method::POST,
+            "/api/teams",
+            Some(json!({ "kind": "department", "name": "Postventa" })),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let team = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let teams_before = admin.json("/api/teams").await;
+    let routing_before = admin.json("/api/routing").await;
+    for (method, path, body) in [
+        (
+            Method::POST,
+            "/api/teams".to_string(),
+            Some(json!({ "kind": "group", "name": "Ventas" })),
+        ),
+        (Method::DELETE, format!("/api/teams/{team}"), None),
+        (
+            Method::PUT,
+            format!("/api/teams/{team}/members"),
+            Some(json!({ "members": [] })),
+        ),
+        (Method::GET, "/api/routing".to_string(), None),
+        (
+            Method::PUT,
+            format!("/api/routing/{mla}/claim"),
+            Some(json!({ "target": "flow_bot" })),
+        ),
+    ] {
+        assert_eq!(
+            agent.status(method.clone(), &path, body).await,
+            StatusCode::FORBIDDEN,
+            "{method} {path}"
+        );
+    }
+    for path in ["/settings/routing", "/settings/teams"] {
+        let (status, page) = agent.text(path).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "GET {path}");
+        assert!(
+            page.contains("No tienes permiso para hacer esto."),
+            "{page}"
+        );
+    }
+    for (path, form) in [
+        (
+            format!("/settings/routing/{mla}/claim"),
+            vec![("route", "flow_bot".to_string())],
+        ),
+        (
+            "/settings/teams".to_string(),
+            vec![
+                ("kind", "group".to_string()),
+                ("name", "Ventas".to_string()),
+            ],
+        ),
+        (
+            format!("/settings/teams/{team}/members"),
+            vec![("member", "1".to_string())],
+        ),
+        (format!("/settings/teams/{team}/delete"), vec![]),
+    ] {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let resp = agent.form(&path, &form).await;
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN, "POST {path}");
+    }
+    assert_eq!(admin.json("/api/teams").await, teams_before);
+    assert_eq!(admin.json("/api/routing").await, routing_before);
+    let (_, inbox) = agent.text("/inbox").await;
+    assert!(
+        !inbox.contains("id=\"nav-settings\""),
+        "no settings link for agents"
+    );
+    let (_, inbox) = admin.text("/inbox").await;
+    assert!(
+        inbox.contains("id=\"nav-settings\""),
+        "admins get the settings link"
+    );
+    // Agents do move conversations and set their status.
+    assert_eq!(
+        agent
+            .status(
+                Method::POST,
+                &format!("/api/conversations/{ours}/assign"),
+                Some(json!({ "team_id": team })),
+            )
+            .await,
+        StatusCode::OK
+    );
+    let moved = agent
+        .form(&format!("/inbox/{ours}/status"), &[("status", "waiting")])
+        .await;
+    assert_eq!(moved.status(), StatusCode::SEE_OTHER);
+
     let answered = agent
         .send(
             Method::POST,
@@ -371,6 +469,248 @@ async fn an_agent_reads_and_answers_but_every_admin_route_is_refused() {
         )
         .await;
     assert_eq!(answered.status(), StatusCode::ACCEPTED);
-    let admin = login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(admin.json("/api/stores").await[0]["health"], "connected");
+}
+
+/// The support desk across organizations: another organization's teams, routes and
+/// conversations answer 404 to every desk route (API and pages) or are absent from lists, one's
+/// own conversations and routes cannot be pointed at another's teams or people, and nothing of
+/// theirs changes.
+#[tokio::test]
+async fn the_desk_stays_within_each_organization() {
+    use crate::desk::{listed, seed_desk};
+    let app = two_organizations().await;
+    let a = login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let b = login(&app, B_ADMIN, PASSWORD).await;
+    let mla = app.seller("MLA").id;
+    let mlm = app.seller("MLM").id;
+    let b_me = b.json("/api/me").await;
+    let b_org: domain::OrgId = serde_json::from_value(b_me["org_id"].clone()).unwrap();
+    let b_person = b_me["id"].as_i64().unwrap();
+    let a_me = a.json("/api/me").await["id"].as_i64().unwrap();
+    let ours = seed_desk(&app, app.org, mla, "ARS", 7_000_000_000).await;
+    let theirs = seed_desk(&app, b_org, mlm, "MXN", 8_000_000_000).await;
+    let their_ids = [
+        theirs.help,
+        theirs.unsolicited,
+        theirs.blocked,
+        theirs.claim,
+    ];
+
+    // B sets up a department, its member, a route and an assignment.
+    let created = b
+        .send(
+            Method::POST,
+            "/api/teams",
+            Some(json!({ "kind": "department", "name": "Soporte Globex" })),
+        )
+        .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let b_team = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    for (method, path, body) in [
+        (
+            Method::PUT,
+            format!("/api/teams/{b_team}/members"),
+            json!({ "members": [b_person] }),
+        ),
+        (
+            Method::PUT,
+            format!("/api/routing/{mlm}/post_sale_help"),
+            json!({ "target": "support", "team_id": b_team }),
+        ),
+        (
+            Method::POST,
+            format!("/api/conversations/{}/assign", theirs.claim),
+            json!({ "team_id": b_team }),
+        ),
+    ] {
+        let status = b.status(method.clone(), &path, Some(body)).await;
+        assert!(status.is_success(), "{method} {path}: {status}");
+    }
+    let created = a
+        .send(
+            Method::POST,
+            "/api/teams",
+            Some(json!({ "kind": "group", "name": "Ventas" })),
+        )
+        .await;
+    let a_team = created.json::<Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let snapshot = || async {
+        let mut all = vec![
+            b.json("/api/teams").await,
+            b.json("/api/routing").await,
+            b.json("/api/answer-times").await,
+        ];
+        for id in their_ids {
+            all.push(b.json(&format!("/api/conversations/{id}")).await);
+        }
+        all
+    };
+    let before = snapshot().await;
+
+    // Lists: theirs are absent.
+    let a_teams = a.json("/api/teams").await;
+    assert_eq!(a_teams.as_array().unwrap().len(), 1, "{a_teams}");
+    assert!(!a_teams.to_string().contains("Soporte Globex"));
+    let routing = a.json("/api/routing").await;
+    assert!(!routing.as_array().unwrap().is_empty());
+    assert!(
+        routing
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["seller_id"] != mlm),
+        "{routing}"
+    );
+    let times = a.json("/api/answer-times").await.to_string();
+    assert!(
+        !times.contains(&mlm.to_string()) && !times.contains("Bea"),
+        "{times}"
+    );
+    let support = listed(&a.text("/inbox?module=support").await.1);
+    assert!(support.contains(&ours.claim));
+    assert!(
+        support.iter().all(|id| !their_ids.contains(id)),
+        "{support:?}"
+    );
+    for path in ["/settings/routing", "/settings/teams", "/inbox"] {
+        let (status, page) = a.text(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(!page.contains("Soporte Globex"), "{path}");
+        assert!(!page.contains(&format!("route-{mlm}-")), "{path}");
+        assert!(!page.contains(">Bea<"), "{path}");
+    }
+
+    // The API, by id.
+    let mut refused = vec![
+        (Method::DELETE, format!("/api/teams/{b_team}"), None),
+        (
+            Method::PUT,
+            format!("/api/teams/{b_team}/members"),
+            Some(json!({ "members": [] })),
+        ),
+        (
+            Method::PUT,
+            format!("/api/teams/{a_team}/members"),
+            Some(json!({ "members": [b_person] })),
+        ),
+        (
+            Method::PUT,
+            format!("/api/routing/{mlm}/post_sale_help"),
+            Some(json!({ "target": "flow_bot" })),
+        ),
+        (
+            Method::PUT,
+            format!("/api/routing/{mla}/post_sale_help"),
+            Some(json!({ "target": "support", "team_id": b_team })),
+        ),
+        (
+            Method::PUT,
+            format!("/api/routing/{mla}/pre_sale_question"),
+            Some(json!({ "target": "commercial", "person_id": b_person })),
+        ),
+        (
+            Method::POST,
+            format!("/api/conversations/{}/assign", ours.help),
+            Some(json!({ "team_id": b_team })),
+        ),
+        (
+            Method::POST,
+            format!("/api/conversations/{}/assign", ours.help),
+            Some(json!({ "person_id": b_person })),
+        ),
+        (
+            Method::POST,
+            format!("/api/conversations/{}/action-guide", theirs.unsolicited),
+            Some(json!({ "option_id": "OTHER", "text": "Hola" })),
+        ),
+    ];
+    for id in their_ids {
+        refused.push((Method::GET, format!("/api/conversations/{id}"), None));
+        refused.push((
+            Method::POST,
+            format!("/api/conversations/{id}/assign"),
+            Some(json!({ "module": "bot" })),
+        ));
+        refused.push((
+            Method::POST,
+            format!("/api/conversations/{id}/status"),
+            Some(json!({ "status": "resolved" })),
+        ));
+        refused.push((
+            Method::POST,
+            format!("/api/conversations/{id}/answer"),
+            Some(json!({ "text": "Hola" })),
+        ));
+    }
+    for (method, path, body) in refused {
+        assert_eq!(
+            a.status(method.clone(), &path, body).await,
+            StatusCode::NOT_FOUND,
+            "{method} {path}"
+        );
+    }
+
+    // The pages, by id.
+    let me = format!("person:{a_me}");
+    let their_team = format!("team:{b_team}");
+    let their_person = format!("person:{b_person}");
+    let their_route = format!("support/team:{b_team}");
+    let b_member = b_person.to_string();
+    let mut refused: Vec<(String, Vec<(&str, &str)>)> = vec![
+        (
+            format!("/inbox/{}/start", theirs.unsolicited),
+            vec![("option_id", "OTHER"), ("text", "Hola")],
+        ),
+        (
+            format!("/inbox/{}/assign", ours.help),
+            vec![("to", &their_team)],
+        ),
+        (
+            format!("/inbox/{}/assign", ours.help),
+            vec![("to", &their_person)],
+        ),
+        (
+            format!("/settings/routing/{mlm}/post_sale_help"),
+            vec![("route", "flow_bot")],
+        ),
+        (
+            format!("/settings/routing/{mla}/post_sale_help"),
+            vec![("route", &their_route)],
+        ),
+        (
+            format!("/settings/teams/{b_team}/members"),
+            vec![("member", &b_member)],
+        ),
+        (
+            format!("/settings/teams/{a_team}/members"),
+            vec![("member", &b_member)],
+        ),
+        (format!("/settings/teams/{b_team}/delete"), vec![]),
+    ];
+    for id in their_ids {
+        refused.push((format!("/inbox/{id}/answer"), vec![("text", "Hola")]));
+        refused.push((format!("/inbox/{id}/assign"), vec![("to", "module:bot")]));
+        refused.push((format!("/inbox/{id}/assign"), vec![("to", &me)]));
+        refused.push((format!("/inbox/{id}/status"), vec![("status", "resolved")]));
+        let (status, _) = a.text(&format!("/inbox/{id}")).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "GET /inbox/{id}");
+    }
+    for (path, form) in &refused {
+        assert_eq!(
+            a.form(path, form).await.status(),
+            StatusCode::NOT_FOUND,
+            "POST {path}"
+        );
+    }
+
+    // Nothing of theirs changed, and ours is where we left it.
+    assert_eq!(snapshot().await, before);
+    let help = a.json(&format!("/api/conversations/{}", ours.help)).await;
+    assert_eq!(help["conversation"]["assigned_team_id"], Value::Null);
+    assert_eq!(a.json("/api/teams").await[0]["members"], json!([]));
 }

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod browser;
+mod browser_desk;
+mod desk;
 mod helpers;
 mod inbox;
 mod ingest;
