@@ -31,6 +31,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         .with_context(|| format!("opening {db_url}"))?;
     let (sim, state) = simulated_marketplace(&listener, args.sim_bind, key, store, true).await?;
     ensure_demo_admin(&state).await?;
+    let setup_state = state.clone();
     let running = Running::start(listener, state, Some(Duration::from_secs(60))).await?;
     for seller in sim.sellers() {
         app::scripted_connect::connect_through_oauth(
@@ -47,6 +48,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
             seller.nickname, seller.site_id, seller.id
         );
     }
+
+    configure_demo_desk(&setup_state, &sim)
+        .await
+        .context("setting up the demo's teams and routing")?;
 
     println!();
     println!("Mostrador demo running at {}", running.url);
@@ -247,6 +252,69 @@ async fn take_turn(
                 }
             }
         }
+    }
+    Ok(())
+}
+
+/// Teams and routing, so the commercial inbox, the support desk and the bot queue all have
+/// something to show: a sales group and a post-sale department (the admin in both), the first
+/// store's questions to the group and its post-sale help and claims to the department, and the
+/// second store's claims to the generative-AI bot's queue. Safe to run again on old data.
+async fn configure_demo_desk(state: &AppState, sim: &SimHandle) -> anyhow::Result<()> {
+    use domain::routing::{Route, TeamKind};
+    let Some(org) = state.store.org_by_name(DEMO_ORG).await? else {
+        return Ok(());
+    };
+    let Some(admin) = state.store.person_by_email(DEMO_ADMIN_EMAIL).await? else {
+        return Ok(());
+    };
+    let existing = state.store.org_teams(org.id).await?;
+    let team = async |kind: TeamKind, name: &str| -> anyhow::Result<domain::TeamId> {
+        if let Some(t) = existing.iter().find(|t| t.kind == kind && t.name == name) {
+            return Ok(t.id);
+        }
+        let created = state.store.create_team(org.id, kind, name).await?;
+        state
+            .store
+            .set_team_members(org.id, created.id, &[admin.id])
+            .await?;
+        Ok(created.id)
+    };
+    let sales = team(TeamKind::Group, "Ventas").await?;
+    let desk = team(TeamKind::Department, "Postventa").await?;
+    let sellers = sim.sellers();
+    if let Some(first) = sellers.first() {
+        let seller = domain::SellerId(first.id);
+        for (category, route) in [
+            (
+                domain::Category::PreSaleQuestion,
+                Route::CommercialGroup { team_id: sales },
+            ),
+            (
+                domain::Category::PostSaleHelp,
+                Route::SupportDepartment { team_id: desk },
+            ),
+            (
+                domain::Category::Claim,
+                Route::SupportDepartment { team_id: desk },
+            ),
+        ] {
+            state
+                .store
+                .set_route(org.id, seller, category, route)
+                .await?;
+        }
+    }
+    if let Some(second) = sellers.get(1) {
+        state
+            .store
+            .set_route(
+                org.id,
+                domain::SellerId(second.id),
+                domain::Category::Claim,
+                Route::GenerativeBot,
+            )
+            .await?;
     }
     Ok(())
 }

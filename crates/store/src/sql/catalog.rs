@@ -1,6 +1,6 @@
 //! Cached Mercado Libre context: listings and the buyers each store has met.
 
-use super::{Driver, Row};
+use super::{Driver, ReadAs, Row};
 use crate::{CatalogStore, StoreResult, args};
 use async_trait::async_trait;
 use chrono::Utc;
@@ -51,16 +51,14 @@ impl<D: Driver> CatalogStore for D {
     }
 
     async fn listing(&self, id: &ItemId) -> StoreResult<Option<Listing>> {
-        self.read_optional(
+        self.read_as(
             "SELECT item_id, seller_id, site_id, title, price, currency_id, thumbnail, permalink,
                  status
              FROM listings WHERE item_id = $1",
             args![id],
+            listing,
         )
-        .await?
-        .as_ref()
-        .map(listing)
-        .transpose()
+        .await
     }
 
     async fn upsert_contact(&self, c: &Contact) -> StoreResult<()> {

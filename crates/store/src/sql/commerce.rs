@@ -1,6 +1,6 @@
 //! Orders and claims, kept as Mercado Libre last showed them.
 
-use super::{Driver, Row};
+use super::{Driver, ReadAs, Row};
 use crate::{CommerceStore, StoreError, StoreResult, args};
 use async_trait::async_trait;
 use chrono::Utc;
@@ -103,11 +103,7 @@ impl<D: Driver> CommerceStore for D {
 
     async fn order(&self, id: OrderId) -> StoreResult<Option<Order>> {
         let sql = format!("SELECT {ORDER_COLS} FROM orders WHERE order_id = $1");
-        self.read_optional(&sql, args![id])
-            .await?
-            .as_ref()
-            .map(order)
-            .transpose()
+        self.read_as(&sql, args![id], order).await
     }
 
     async fn pack_orders(&self, org: OrgId, pack: PackId) -> StoreResult<Vec<Order>> {
@@ -115,20 +111,12 @@ impl<D: Driver> CommerceStore for D {
             "SELECT {ORDER_COLS} FROM orders WHERE pack_id = $1 AND org_id = $2
              ORDER BY date_created, order_id"
         );
-        self.read(&sql, args![pack, org])
-            .await?
-            .iter()
-            .map(order)
-            .collect()
+        self.read_all_as(&sql, args![pack, org], order).await
     }
 
     async fn org_order(&self, org: OrgId, id: OrderId) -> StoreResult<Option<Order>> {
         let sql = format!("SELECT {ORDER_COLS} FROM orders WHERE order_id = $1 AND org_id = $2");
-        self.read_optional(&sql, args![id, org])
-            .await?
-            .as_ref()
-            .map(order)
-            .transpose()
+        self.read_as(&sql, args![id, org], order).await
     }
 
     async fn upsert_claim(&self, c: &Claim) -> StoreResult<()> {
@@ -168,19 +156,11 @@ impl<D: Driver> CommerceStore for D {
 
     async fn claim(&self, id: ClaimId) -> StoreResult<Option<Claim>> {
         let sql = format!("SELECT {CLAIM_COLS} FROM claims WHERE claim_id = $1");
-        self.read_optional(&sql, args![id])
-            .await?
-            .as_ref()
-            .map(claim)
-            .transpose()
+        self.read_as(&sql, args![id], claim).await
     }
 
     async fn org_claim(&self, org: OrgId, id: ClaimId) -> StoreResult<Option<Claim>> {
         let sql = format!("SELECT {CLAIM_COLS} FROM claims WHERE claim_id = $1 AND org_id = $2");
-        self.read_optional(&sql, args![id, org])
-            .await?
-            .as_ref()
-            .map(claim)
-            .transpose()
+        self.read_as(&sql, args![id, org], claim).await
     }
 }

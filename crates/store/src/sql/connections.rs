@@ -1,7 +1,7 @@
 //! Connected stores, their sealed tokens and refresh lock, and OAuth round trips.
 
 use super::people::conflict_as;
-use super::{Driver, Exec, Row, Tx};
+use super::{Driver, Exec, ReadAs, Row, Tx};
 use crate::support::expect_row;
 use crate::{
     Connection, ConnectionHealth, ConnectionStore, NewConnection, OAuthState, SealedTokens,
@@ -101,29 +101,17 @@ impl<D: Driver> ConnectionStore for D {
 
     async fn connection(&self, seller: SellerId) -> StoreResult<Option<Connection>> {
         let sql = format!("SELECT {COLS} FROM connections WHERE seller_id = $1");
-        self.read_optional(&sql, args![seller])
-            .await?
-            .as_ref()
-            .map(connection)
-            .transpose()
+        self.read_as(&sql, args![seller], connection).await
     }
 
     async fn connections(&self) -> StoreResult<Vec<Connection>> {
         let sql = format!("SELECT {COLS} FROM connections ORDER BY seller_id");
-        self.read(&sql, args![])
-            .await?
-            .iter()
-            .map(connection)
-            .collect()
+        self.read_all_as(&sql, args![], connection).await
     }
 
     async fn org_connections(&self, org: OrgId) -> StoreResult<Vec<Connection>> {
         let sql = format!("SELECT {COLS} FROM connections WHERE org_id = $1 ORDER BY seller_id");
-        self.read(&sql, args![org])
-            .await?
-            .iter()
-            .map(connection)
-            .collect()
+        self.read_all_as(&sql, args![org], connection).await
     }
 
     async fn org_connection(
@@ -132,11 +120,7 @@ impl<D: Driver> ConnectionStore for D {
         seller: SellerId,
     ) -> StoreResult<Option<Connection>> {
         let sql = format!("SELECT {COLS} FROM connections WHERE seller_id = $1 AND org_id = $2");
-        self.read_optional(&sql, args![seller, org])
-            .await?
-            .as_ref()
-            .map(connection)
-            .transpose()
+        self.read_as(&sql, args![seller, org], connection).await
     }
 
     async fn save_tokens(&self, seller: SellerId, tokens: &SealedTokens) -> StoreResult<()> {

@@ -1,7 +1,7 @@
 //! Conversations, their messages, and the locked-reply outbox hand-off.
 
 use super::intake::enqueue_on;
-use super::{Args, Driver, Exec, Row, Tx, Value};
+use super::{Args, Driver, Exec, ReadAs, Row, Tx, Value};
 use crate::support::{conversation_limit, expect_row, with_message_id};
 use crate::{
     AnswerSample, Assignee, ConversationFilter, ConversationStore, ConversationSummary, NewJob,
@@ -360,20 +360,12 @@ impl<D: Driver> ConversationStore for D {
     ) -> StoreResult<Option<Conversation>> {
         let sql =
             format!("SELECT {CONV_COLS} FROM conversations c WHERE c.id = $1 AND c.org_id = $2");
-        self.read_optional(&sql, args![id, org])
-            .await?
-            .as_ref()
-            .map(conversation)
-            .transpose()
+        self.read_as(&sql, args![id, org], conversation).await
     }
 
     async fn conversation(&self, id: ConversationId) -> StoreResult<Option<Conversation>> {
         let sql = format!("SELECT {CONV_COLS} FROM conversations c WHERE c.id = $1");
-        self.read_optional(&sql, args![id])
-            .await?
-            .as_ref()
-            .map(conversation)
-            .transpose()
+        self.read_as(&sql, args![id], conversation).await
     }
 
     async fn conversation_by_ref(
@@ -386,31 +378,24 @@ impl<D: Driver> ConversationStore for D {
             "SELECT {CONV_COLS} FROM conversations c
              WHERE c.seller_id = $1 AND c.category = $2 AND c.meli_ref = $3"
         );
-        self.read_optional(&sql, args![seller, category.as_str(), meli_ref])
-            .await?
-            .as_ref()
-            .map(conversation)
-            .transpose()
+        self.read_as(
+            &sql,
+            args![seller, category.as_str(), meli_ref],
+            conversation,
+        )
+        .await
     }
 
     async fn messages(&self, conversation: ConversationId) -> StoreResult<Vec<Message>> {
         let sql = format!(
             "SELECT {MSG_COLS} FROM messages WHERE conversation_id = $1 ORDER BY created_at, id"
         );
-        self.read(&sql, args![conversation])
-            .await?
-            .iter()
-            .map(message)
-            .collect()
+        self.read_all_as(&sql, args![conversation], message).await
     }
 
     async fn message(&self, id: MessageId) -> StoreResult<Option<Message>> {
         let sql = format!("SELECT {MSG_COLS} FROM messages WHERE id = $1");
-        self.read_optional(&sql, args![id])
-            .await?
-            .as_ref()
-            .map(message)
-            .transpose()
+        self.read_as(&sql, args![id], message).await
     }
 
     async fn queue_locked_reply(

@@ -5,7 +5,7 @@
 //! nothing and gets `LeaseLost`. The claim itself is the backend's ([`Driver::claim_sql`]): one
 //! statement on SQLite (whose writes are serialised), `FOR UPDATE SKIP LOCKED` on PostgreSQL.
 
-use super::{Driver, Exec, Row, Tx};
+use super::{Driver, Exec, ReadAs, Row, Tx};
 use crate::{
     IntakeStore, Job, JobCounts, JobState, NewJob, NewNotification, NotificationRecord,
     NotificationState, RecordOutcome, StoreError, StoreResult, args,
@@ -310,7 +310,7 @@ impl<D: Driver> IntakeStore for D {
         org: OrgId,
         limit: i64,
     ) -> StoreResult<Vec<NotificationRecord>> {
-        self.read(
+        self.read_all_as(
             "SELECT n.id, n.org_id, n.job_id, n.dedup_key, n.topic, n.resource, n.user_id,
                  n.application_id, n.raw, n.state, n.ignore_reason, n.deliveries, n.received_at,
                  j.state AS job_state
@@ -318,11 +318,9 @@ impl<D: Driver> IntakeStore for D {
              WHERE n.org_id = $1
              ORDER BY n.received_at DESC, n.id DESC LIMIT $2",
             args![org, limit.max(0)],
+            notification,
         )
-        .await?
-        .iter()
-        .map(notification)
-        .collect()
+        .await
     }
 
     async fn enqueue(&self, job: NewJob) -> StoreResult<Option<JobId>> {
@@ -364,11 +362,7 @@ impl<D: Driver> IntakeStore for D {
 
     async fn job(&self, id: JobId) -> StoreResult<Option<Job>> {
         let sql = format!("SELECT {JOB_COLS} FROM jobs WHERE id = $1");
-        self.read_optional(&sql, args![id])
-            .await?
-            .as_ref()
-            .map(job)
-            .transpose()
+        self.read_as(&sql, args![id], job).await
     }
 
     async fn job_counts(&self) -> StoreResult<JobCounts> {
@@ -396,11 +390,7 @@ impl<D: Driver> IntakeStore for D {
     async fn org_jobs(&self, org: OrgId, limit: i64) -> StoreResult<Vec<Job>> {
         let sql =
             format!("SELECT {JOB_COLS} FROM jobs WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
-        self.read(&sql, args![org, limit.max(0)])
-            .await?
-            .iter()
-            .map(job)
-            .collect()
+        self.read_all_as(&sql, args![org, limit.max(0)], job).await
     }
 
     async fn next_job_due(&self) -> StoreResult<Option<DateTime<Utc>>> {

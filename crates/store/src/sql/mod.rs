@@ -114,3 +114,34 @@ pub trait Driver: Send + Sync + 'static {
             .ok_or_else(|| crate::StoreError::Backend("the statement returned no row".into()))
     }
 }
+
+/// Reading rows straight into the type they hold.
+pub trait ReadAs: Driver {
+    /// The first row read, as `T`.
+    fn read_as<T: Send>(
+        &self,
+        sql: &str,
+        args: Args,
+        as_t: fn(&Row) -> StoreResult<T>,
+    ) -> impl std::future::Future<Output = StoreResult<Option<T>>> + Send {
+        async move {
+            self.read_optional(sql, args)
+                .await?
+                .as_ref()
+                .map(as_t)
+                .transpose()
+        }
+    }
+
+    /// Every row read, as `T`.
+    fn read_all_as<T: Send>(
+        &self,
+        sql: &str,
+        args: Args,
+        as_t: fn(&Row) -> StoreResult<T>,
+    ) -> impl std::future::Future<Output = StoreResult<Vec<T>>> + Send {
+        async move { self.read(sql, args).await?.iter().map(as_t).collect() }
+    }
+}
+
+impl<D: Driver> ReadAs for D {}

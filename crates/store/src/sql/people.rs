@@ -1,6 +1,6 @@
 //! Organizations, people and sessions.
 
-use super::{Driver, Row};
+use super::{Driver, ReadAs, Row};
 use crate::support::{email_key, name_key};
 use crate::{Health, NewPerson, PeopleStore, StoreError, StoreResult, args};
 use async_trait::async_trait;
@@ -67,25 +67,21 @@ impl<D: Driver> PeopleStore for D {
     }
 
     async fn org(&self, id: OrgId) -> StoreResult<Option<Organization>> {
-        self.read_optional(
+        self.read_as(
             "SELECT id, name FROM organizations WHERE id = $1",
             args![id],
+            organization,
         )
-        .await?
-        .as_ref()
-        .map(organization)
-        .transpose()
+        .await
     }
 
     async fn org_by_name(&self, name: &str) -> StoreResult<Option<Organization>> {
-        self.read_optional(
+        self.read_as(
             "SELECT id, name FROM organizations WHERE name_key = $1",
             args![name_key(name)],
+            organization,
         )
-        .await?
-        .as_ref()
-        .map(organization)
-        .transpose()
+        .await
     }
 
     async fn create_person(&self, new: NewPerson) -> StoreResult<Person> {
@@ -117,30 +113,18 @@ impl<D: Driver> PeopleStore for D {
 
     async fn person_by_email(&self, email: &str) -> StoreResult<Option<Person>> {
         let sql = format!("SELECT {PERSON_COLS} FROM people p WHERE p.email_key = $1");
-        self.read_optional(&sql, args![email_key(email)])
-            .await?
-            .as_ref()
-            .map(person)
-            .transpose()
+        self.read_as(&sql, args![email_key(email)], person).await
     }
 
     async fn person(&self, id: PersonId) -> StoreResult<Option<Person>> {
         let sql = format!("SELECT {PERSON_COLS} FROM people p WHERE p.id = $1");
-        self.read_optional(&sql, args![id])
-            .await?
-            .as_ref()
-            .map(person)
-            .transpose()
+        self.read_as(&sql, args![id], person).await
     }
 
     async fn org_people(&self, org: OrgId) -> StoreResult<Vec<Person>> {
         let sql =
             format!("SELECT {PERSON_COLS} FROM people p WHERE p.org_id = $1 ORDER BY p.name, p.id");
-        self.read(&sql, args![org])
-            .await?
-            .iter()
-            .map(person)
-            .collect()
+        self.read_all_as(&sql, args![org], person).await
     }
 
     async fn count_people(&self) -> StoreResult<i64> {
@@ -189,11 +173,7 @@ impl<D: Driver> PeopleStore for D {
             "SELECT {PERSON_COLS} FROM sessions s JOIN people p ON p.id = s.person_id
              WHERE s.token_hash = $1 AND s.expires_at > $2"
         );
-        self.read_optional(&sql, args![token_hash, now])
-            .await?
-            .as_ref()
-            .map(person)
-            .transpose()
+        self.read_as(&sql, args![token_hash, now], person).await
     }
 
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
