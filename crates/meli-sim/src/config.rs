@@ -19,6 +19,9 @@ pub struct SimConfig {
     pub time_scale: f64,
     /// Seed of every pseudo-random choice: item ids, question ids, tokens, fault dice.
     pub seed: u64,
+    /// Seeds each seller's sales history (orders, packs, conversations, a claim). Tests that
+    /// build an exact support desk of their own turn it off.
+    pub seed_sales: bool,
 }
 
 impl Default for SimConfig {
@@ -31,6 +34,7 @@ impl Default for SimConfig {
             access_token_ttl: Duration::from_secs(21_600),
             time_scale: 1.0,
             seed: 42,
+            seed_sales: true,
         }
     }
 }

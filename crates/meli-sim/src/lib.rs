@@ -129,7 +129,9 @@ pub async fn spawn(
         shutdown,
     });
     seed_questions(&shared);
-    seed_sales::seed(&shared);
+    if shared.cfg.seed_sales {
+        seed_sales::seed(&shared);
+    }
     let app = router(shared.clone());
     tokio::spawn(async move {
         let stopped = async move {

@@ -244,7 +244,7 @@ pub async fn seed_desk(app: &TestApp, org: OrgId, seller: i64, currency: &str, b
 
 /// Seeds the desk of the Argentine store of the test organization.
 async fn seeded() -> (TestApp, Desk, i64) {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_without_sales().await;
     let mla = app.seller("MLA").id;
     let desk = seed_desk(&app, app.org, mla, "ARS", 7_000_000_000).await;
     (app, desk, mla)

@@ -63,6 +63,13 @@ impl TestApp {
     /// Server + simulator, admin created, every seeded seller connected through OAuth.
     pub async fn spawn() -> TestApp {
         let app = TestApp::spawn_unconnected().await;
+        app.connect_all().await;
+        app
+    }
+
+    /// Connects every seeded seller through OAuth and settles what connecting sweeps in.
+    async fn connect_all(&self) {
+        let app = self;
         for seller in app.sim.sellers() {
             app::scripted_connect::connect_through_oauth(
                 &app.url,
@@ -77,10 +84,21 @@ impl TestApp {
         // Connecting sweeps in the questions asked before; settle them so each test starts from
         // a synced inbox.
         app.drain().await;
+    }
+
+    /// [`TestApp::spawn`] with a simulator that has no sales history, for tests that build an
+    /// exact support desk of their own.
+    pub async fn spawn_without_sales() -> TestApp {
+        let app = TestApp::spawn_unconnected_with(false).await;
+        app.connect_all().await;
         app
     }
 
     pub async fn spawn_unconnected() -> TestApp {
+        TestApp::spawn_unconnected_with(true).await
+    }
+
+    async fn spawn_unconnected_with(seed_sales: bool) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let mut config = AppConfig::new(0, &url, [7u8; 32]);
@@ -88,6 +106,7 @@ impl TestApp {
             redirect_uris: vec![config.oauth_redirect_uri()],
             notification_url: Some(format!("{url}/webhooks/meli")),
             time_scale: 0.001,
+            seed_sales,
             ..SimConfig::default()
         };
         config.meli_app_id = sim_config.app_id;
