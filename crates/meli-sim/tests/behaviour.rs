@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 mod common;
+#[path = "behaviour/leads.rs"]
+mod leads;
 
 use std::time::Duration;
 
