@@ -1,11 +1,12 @@
 //! Error bodies, shaped like Mercado Libre's, mapped to HTTP in one place.
 //!
-//! Four shapes exist: the standard one `{"message","error","status","cause"}` used by most
+//! Five shapes exist: the standard one `{"message","error","status","cause"}` used by most
 //! resource APIs (claims included, with their own `error` codes), the OAuth one
 //! `{"error_description","error","status","cause"}` used by `/oauth/token` (as in the official
 //! `invalid_grant` sample), the messaging one `{"status_code","code","message"}` (official
-//! `send-error-403-blocked` sample) and the action-guide one `{"cause","error","message",
-//! "status_code"}` (official `action-guide-error-excepted-case` sample).
+//! `send-error-403-blocked` sample), the action-guide one `{"cause","error","message",
+//! "status_code"}` (official `action-guide-error-excepted-case` sample) and the classifieds
+//! leads' `{"code","message"}` (official `leads/error-*` samples).
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -203,6 +204,83 @@ impl IntoResponse for GuideError {
     }
 }
 
+/// An error of the classifieds leads API (`/vis`), in the shapes its documentation shows:
+/// `{"code","message"}` for the caller, the path and a missing lead, and the standard shape
+/// with a `cause` for a bad search.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisError {
+    /// HTTP status (not repeated in the `{code, message}` body).
+    pub status: StatusCode,
+    body: serde_json::Value,
+}
+
+impl VisError {
+    fn coded(status: StatusCode, code: &str, message: &str) -> Self {
+        Self {
+            status,
+            body: json!({"code": code, "message": message}),
+        }
+    }
+
+    /// 403: no access token (`error-forbidden-invalid-token`).
+    pub fn invalid_token() -> Self {
+        Self::coded(StatusCode::FORBIDDEN, "forbidden", "invalid token")
+    }
+
+    /// 403: the token belongs to someone else (`error-forbidden-token-caller`).
+    pub fn token_caller() -> Self {
+        Self::coded(StatusCode::FORBIDDEN, "forbidden", "invalid token caller")
+    }
+
+    /// 400: the path's user id is not a number (`error-invalid-user-id`).
+    pub fn invalid_user_id() -> Self {
+        Self::coded(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "invalid format USER_ID",
+        )
+    }
+
+    /// 400: `GET /vis/leads/` without an id (`error-missing-lead-id`).
+    pub fn missing_lead_id() -> Self {
+        Self::coded(StatusCode::BAD_REQUEST, "bad_request", "missing lead_id")
+    }
+
+    /// 404 (`error-lead-not-found`).
+    pub fn lead_not_found() -> Self {
+        Self::coded(StatusCode::NOT_FOUND, "not_found", "lead not found")
+    }
+
+    /// The quota is used up (`error-quota-exceeded`), documented under HTTP 409.
+    pub fn quota_exceeded() -> Self {
+        Self::coded(StatusCode::CONFLICT, "too_many_requests", "quota exceeded")
+    }
+
+    /// 400 with the standard body and one cause (`error-invalid-date-range` and friends).
+    pub fn bad_search(message: &str, cause: impl Into<String>) -> Self {
+        Self {
+            status: StatusCode::BAD_REQUEST,
+            body: json!({
+                "message": message,
+                "error": "bad_request",
+                "status": 400,
+                "cause": [cause.into()],
+            }),
+        }
+    }
+
+    /// The body as JSON.
+    pub fn body(&self) -> &serde_json::Value {
+        &self.body
+    }
+}
+
+impl IntoResponse for VisError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body)).into_response()
+    }
+}
+
 /// An error answered by `POST /oauth/token`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OAuthError {
@@ -322,6 +400,18 @@ pub enum SimError {
     /// Only an open claim in stage `claim` can become a dispute.
     #[error("claim {0} is not an open claim in stage claim")]
     NotEscalable(i64),
+    /// Leads are left on classified listings only.
+    #[error("item {0} is not a classified listing (vehicle, real estate or service)")]
+    NotClassified(String),
+    /// A classified listing is not sold through Mercado Libre.
+    #[error("item {0} is a classified listing: it cannot be bought, only contacted")]
+    NotForSale(String),
+    /// Not one of the documented lead contact types.
+    #[error("unknown lead contact type {0}")]
+    UnknownContactType(String),
+    /// A question needs an account.
+    #[error("a guest cannot ask a question (it needs an account)")]
+    GuestQuestion,
 }
 
 impl SimError {

@@ -11,24 +11,27 @@
 //! - [`seed`]: deterministic sellers (MLA `TIENDA_PAMPA`, MLB `LOJA_PAULISTA`, MLM
 //!   `TIENDA_ANAHUAC`), 8 buyers (one id above 2^53), 22 listings in the site's language, a few
 //!   pre-existing questions, and [`sample_questions`] for simulated buyers.
+//! - `seed_classifieds`: classified listings (a vehicle, a property, a service) for the MLA and
+//!   MLB sellers, and leads of several contact types (one by a guest) left on them.
 //! - `seed_sales`: per seller, a few orders and packs with buyer-started conversations and one
 //!   claim, so a fresh simulator shows all three kinds of interaction;
 //!   [`sample_post_sale_messages`] and [`sample_claim_messages`] for simulated buyers.
 //! - `state`: the shared state behind one mutex.
-//! - `market`: post-sale records (orders, packs, shipments, pack conversations, claims) and the
-//!   rules every writer goes through; `market::moderation` is the contact-data detector and the
+//! - `market`: post-sale records (orders, packs, shipments, pack conversations, claims) and
+//!   classifieds leads, and the rules every writer goes through; `market::moderation` is the contact-data detector and the
 //!   post-sale charset.
 //! - `oauth`: the per-site authorization page, the consent POST and `POST /oauth/token`
 //!   (authorization code + PKCE, rotating single-use refresh tokens).
 //! - `handlers`: `/users`, `/items`, `/questions`, `/answers`, `/missed_feeds`, `/orders`
 //!   (+ `/billing_info`), `/packs`, `/shipments`, `/messages` (packs, by id, unread,
-//!   attachments, action guide), `/post-purchase/v1/claims`, plus the access-token extractor
+//!   attachments, action guide), `/post-purchase/v1/claims`, `/vis` (classifieds leads: the
+//!   seller's search and one lead), plus the access-token extractor
 //!   and the fault-injection middleware.
 //! - [`notify`]: notification delivery with Mercado Libre's retry rules and `/missed_feeds`.
 //! - `control`: the simulator's own `/_sim` API (ask a question, buy, write after a sale, open
-//!   and escalate claims, block conversations, set the callback URL, faults, delivery log,
-//!   placeholder pictures).
-//! - [`errors`]: error bodies (standard, OAuth, messaging and action-guide shapes).
+//!   and escalate claims, block conversations, contact a classified listing, the leads quota,
+//!   set the callback URL, faults, delivery log, placeholder pictures).
+//! - [`errors`]: error bodies (standard, OAuth, messaging, action-guide and leads shapes).
 //!
 //! ## Use
 //! ```no_run
@@ -61,6 +64,7 @@ pub mod notify;
 mod oauth;
 mod samples;
 pub mod seed;
+mod seed_classifieds;
 mod seed_sales;
 mod state;
 
@@ -97,7 +101,8 @@ pub async fn spawn(
     }
     let base_url = format!("http://{addr}");
     let mut rng = StdRng::seed_from_u64(cfg.seed);
-    let seed = seed::build(&mut rng, &base_url);
+    let mut seed = seed::build(&mut rng, &base_url);
+    seed.classifieds = seed_classifieds::listings(cfg.seed, &base_url, &seed.sellers, &seed.items);
     let next_question_id = 13_000_000_000 + rng.random_range(0..1_000_000_000);
     let ids = market::Ids::new(&mut rng);
     let http = reqwest::Client::builder()
@@ -123,6 +128,8 @@ pub async fn spawn(
             faults: Faults::default(),
             deliveries: Vec::new(),
             missed: Vec::new(),
+            leads: Vec::new(),
+            leads_quota: None,
         }),
         cfg,
         http,
@@ -132,6 +139,7 @@ pub async fn spawn(
     if shared.cfg.seed_sales {
         seed_sales::seed(&shared);
     }
+    seed_classifieds::seed_leads(&shared);
     let app = router(shared.clone());
     tokio::spawn(async move {
         let stopped = async move {
@@ -158,6 +166,10 @@ fn router(shared: AppState) -> Router {
         .route("/questions/{id}", get(handlers::questions::by_id))
         .route("/answers", post(handlers::questions::answer))
         .route("/missed_feeds", get(handlers::feeds::missed_feeds))
+        .route("/vis/users/{id}/leads/buyers", get(handlers::leads::search))
+        .route("/vis/leads/{id}", get(handlers::leads::by_id))
+        .route("/vis/leads/", get(handlers::leads::missing_id))
+        .route("/vis/leads", get(handlers::leads::missing_id))
         .merge(post_sale_routes())
         .route_layer(axum::middleware::from_fn_with_state(
             shared.clone(),
@@ -334,6 +346,83 @@ impl SimHandle {
             .filter(|i| i.seller_id == seller_id)
             .map(|i| i.id.clone())
             .collect()
+    }
+
+    /// Ids of a seller's classified listings (vehicle, real estate, service; empty for a seller
+    /// without any). [`items_of`](Self::items_of) leaves them out.
+    pub fn classifieds_of(&self, seller_id: i64) -> Vec<String> {
+        self.shared
+            .seed
+            .classifieds
+            .iter()
+            .filter(|i| i.seller_id == seller_id)
+            .map(|i| i.id.clone())
+            .collect()
+    }
+
+    /// A buyer (a seeded one of the listing's site when `buyer_id` is `None`) contacts a
+    /// classified listing: stores a lead of `contact_type` (`whatsapp`, `question`, `call`,
+    /// `visit_request`, …; a `question` lead also asks a sample question, its `external_id`)
+    /// and sends `vis_leads` (actions `[contact_type]`, resource `/vis/leads/{id}`), after
+    /// `questions` for a question. Returns the lead id.
+    pub async fn create_lead(
+        &self,
+        item_id: &str,
+        contact_type: &str,
+        buyer_id: Option<i64>,
+    ) -> Result<String, SimError> {
+        control::leads::contact(
+            &self.shared,
+            item_id,
+            contact_type,
+            market::leads::Asker::Buyer(buyer_id),
+            None,
+        )
+    }
+
+    /// [`create_lead`](Self::create_lead) by someone without an account: the lead has no
+    /// buyer (it shows under `guest[]`), and cannot be a question.
+    pub async fn create_guest_lead(
+        &self,
+        item_id: &str,
+        contact_type: &str,
+    ) -> Result<String, SimError> {
+        control::leads::contact(
+            &self.shared,
+            item_id,
+            contact_type,
+            market::leads::Asker::Guest,
+            None,
+        )
+    }
+
+    /// Ids of a seller's leads, oldest first.
+    pub fn leads_of(&self, seller_id: i64) -> Vec<String> {
+        let inner = self.shared.lock();
+        let mut leads: Vec<_> = inner
+            .leads
+            .iter()
+            .filter(|l| l.seller_id == seller_id)
+            .map(|l| (l.created, l.id.clone()))
+            .collect();
+        leads.sort();
+        leads.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// The lead as `GET /vis/leads/{id}` returns it.
+    pub async fn lead_json(&self, id: &str) -> Option<Value> {
+        let inner = self.shared.lock();
+        inner
+            .leads
+            .iter()
+            .find(|l| l.id == id)
+            .map(|l| handlers::leads::lead_json(&self.shared, l))
+    }
+
+    /// How many more calls the `/vis` endpoints answer before 409 `quota exceeded`; `None`
+    /// (the default) is no limit.
+    pub async fn set_leads_quota(&self, remaining: Option<u32>) {
+        self.shared.lock().leads_quota = remaining;
     }
 
     /// A buyer (a seeded one of the item's site when `buyer_id` is `None`) asks a question:

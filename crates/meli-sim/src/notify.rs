@@ -2,7 +2,8 @@
 //!
 //! Body: the documented general model (`_id`, `resource`, `user_id`, `topic`,
 //! `application_id`, `attempts`, `sent`, `received`), plus `actions` for the topics with
-//! sub-topics (`messages`: `created`; `post_purchase`: `claims`, `claims_actions`). `user_id` is
+//! sub-topics (`messages`: `created`; `post_purchase`: `claims`, `claims_actions`;
+//! `vis_leads`: the lead's contact type). `user_id` is
 //! a *string* on `questions`, as in the official `questions` sample and in the `request.data` of
 //! the documented `/missed_feeds` record, and a number on the other topics, as in their samples
 //! (`orders_v2`, `shipments`, `messages`, `post_purchase`); the `/missed_feeds` record itself
@@ -10,7 +11,9 @@
 //!
 //! Resources per topic: `questions` `/questions/{id}`, `orders_v2` `/orders/{id}`, `messages`
 //! the bare message id, `post_purchase` `/post-purchase/v1/claims/{id}`, legacy `claims`
-//! `/v1/claims/{id}` (the prefix older integrations saw).
+//! `/v1/claims/{id}` (the prefix older integrations saw), `vis_leads` `/vis/leads/{id}` (the
+//! form of the topic's own sample and of the endpoint that reads it; another sample shows
+//! `/vis_leads/{id}`).
 //!
 //! Delivery: Mercado Libre documents "eight attempts within 1 hour" without the exact times. The
 //! simulator believes, and uses, attempts at 0, 1, 2, 5, 10, 20, 40 and 60 minutes after the

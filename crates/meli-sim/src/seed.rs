@@ -120,6 +120,8 @@ pub(crate) struct SiteInfo {
     pub state: &'static str,
     pub state_name: &'static str,
     pub doc_type: &'static str,
+    /// International calling code, as lead phones are written (`+54 …`).
+    pub phone_prefix: &'static str,
 }
 
 pub(crate) const SITES: &[SiteInfo] = &[
@@ -133,6 +135,7 @@ pub(crate) const SITES: &[SiteInfo] = &[
         state: "AR-C",
         state_name: "Capital Federal",
         doc_type: "DNI",
+        phone_prefix: "54",
     },
     SiteInfo {
         site_id: "MLB",
@@ -144,6 +147,7 @@ pub(crate) const SITES: &[SiteInfo] = &[
         state: "BR-SP",
         state_name: "São Paulo",
         doc_type: "CPF",
+        phone_prefix: "55",
     },
     SiteInfo {
         site_id: "MLM",
@@ -155,6 +159,7 @@ pub(crate) const SITES: &[SiteInfo] = &[
         state: "MX-NLE",
         state_name: "Nuevo León",
         doc_type: "RFC",
+        phone_prefix: "52",
     },
 ];
 
@@ -209,6 +214,9 @@ pub(crate) struct Item {
     pub permalink: String,
     pub picture_url: String,
     pub free_shipping: bool,
+    /// `buy_it_now`, or `classified` for vehicles, real estate and services, which are not
+    /// sold through Mercado Libre (no orders; buyers become leads).
+    pub buying_mode: &'static str,
 }
 
 struct Listing {
@@ -299,7 +307,11 @@ const MLM_LISTINGS: &[Listing] = &[
 pub(crate) struct Seed {
     pub sellers: Vec<User>,
     pub buyers: Vec<User>,
+    /// Listings sold through Mercado Libre.
     pub items: Vec<Item>,
+    /// Classified listings (`seed_classifieds`), kept apart so that buying and the demo's
+    /// random questions never pick one.
+    pub classifieds: Vec<Item>,
 }
 
 fn user(
@@ -320,6 +332,41 @@ fn user(
         is_seller,
         registration_date,
         transactions,
+    }
+}
+
+/// A user's private contact data, the same wherever it shows (`/users/me`, leads).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Contact {
+    pub email: String,
+    pub area_code: &'static str,
+    pub number: String,
+    pub phone_prefix: &'static str,
+    pub doc_type: &'static str,
+    pub doc_number: String,
+}
+
+impl Contact {
+    /// The phone as a lead shows it, e.g. `+54 011 4123-4567`.
+    pub fn phone(&self) -> String {
+        format!("+{} {} {}", self.phone_prefix, self.area_code, self.number)
+    }
+}
+
+/// `user`'s contact data, derived from the id so it never changes between runs.
+pub(crate) fn contact(user: &User) -> Contact {
+    let site = site(user.site_id);
+    let digits = user.id.unsigned_abs() % 100_000_000;
+    Contact {
+        email: format!(
+            "{}@mail.example.com",
+            user.nickname.to_lowercase().replace('.', "_")
+        ),
+        area_code: "011",
+        number: format!("4{:03}-{:04}", digits % 1000, digits % 10_000),
+        phone_prefix: site.map_or("54", |s| s.phone_prefix),
+        doc_type: site.map_or("DNI", |s| s.doc_type),
+        doc_number: format!("{digits:08}"),
     }
 }
 
@@ -361,6 +408,7 @@ pub(crate) fn build(rng: &mut StdRng, base_url: &str) -> Seed {
         sellers,
         buyers,
         items,
+        classifieds: Vec::new(),
     }
 }
 
@@ -436,6 +484,7 @@ fn make_item(
             n % 10
         ),
         free_shipping: n.is_multiple_of(2),
+        buying_mode: "buy_it_now",
     }
 }
 

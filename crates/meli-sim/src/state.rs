@@ -1,5 +1,5 @@
 //! Shared simulator state: the immutable seed plus a mutex-guarded mutable part (questions,
-//! post-sale records, OAuth codes and tokens, notification log, faults).
+//! post-sale records, leads, OAuth codes and tokens, notification log, faults).
 //!
 //! The mutex is a `std` one held only for short, non-async sections; a poisoned lock is
 //! recovered rather than propagated (the data is still consistent: no section panics midway).
@@ -17,6 +17,7 @@ use tokio::time::Instant;
 use crate::config::{Faults, SimConfig};
 use crate::errors::SimError;
 use crate::market::Market;
+use crate::market::leads::Lead;
 use crate::seed::{Item, Seed, User};
 
 /// Everything the routes and the [`SimHandle`](crate::SimHandle) share.
@@ -47,6 +48,10 @@ pub(crate) struct Inner {
     pub deliveries: Vec<DeliveryRecord>,
     /// Lost notifications: `(received, topic, /missed_feeds record)`.
     pub missed: Vec<(DateTime<Utc>, String, serde_json::Value)>,
+    /// Classifieds leads, oldest first.
+    pub leads: Vec<Lead>,
+    /// Calls the `/vis` endpoints may still answer before `quota exceeded`; `None` is no limit.
+    pub leads_quota: Option<u32>,
 }
 
 /// A question as stored.
@@ -114,8 +119,13 @@ impl Shared {
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// A listing, sold through Mercado Libre or classified.
     pub fn item(&self, id: &str) -> Option<&Item> {
-        self.seed.items.iter().find(|i| i.id == id)
+        self.seed
+            .items
+            .iter()
+            .chain(&self.seed.classifieds)
+            .find(|i| i.id == id)
     }
 
     pub fn user(&self, id: i64) -> Option<&User> {

@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 mod common;
+#[path = "behaviour/leads.rs"]
+mod leads;
 
 use std::time::Duration;
 
@@ -390,16 +392,17 @@ async fn question_search_filters() {
             .collect()
     };
 
-    // By seller: the 3 seeded (1 answered) + 3 new; default newest first.
+    // By seller: the 3 seeded (1 answered), the seeded question lead's (answered) + 3 new;
+    // default newest first.
     let (status, all) = search(format!("seller_id={MLA_SELLER}")).await;
     assert_eq!(status, 200);
-    assert_eq!(all["total"], 6);
+    assert_eq!(all["total"], 7);
     assert_eq!(all["limit"], 50);
     assert_eq!(ids(&all)[0], c);
     let (_, unanswered) = search(format!("seller_id={MLA_SELLER}&status=UNANSWERED")).await;
     assert_eq!(unanswered["total"], 5);
     let (_, answered) = search(format!("seller_id={MLA_SELLER}&status=ANSWERED")).await;
-    assert_eq!(answered["total"], 1);
+    assert_eq!(answered["total"], 2);
     assert!(answered["questions"][0]["answer"]["text"].is_string());
 
     let (_, by_item) = search(format!("item={}", items[4])).await;
@@ -419,7 +422,7 @@ async fn question_search_filters() {
     .await;
     assert_eq!(ids(&asc), vec![a, b]);
     let (_, page) = search(format!("seller_id={MLA_SELLER}&limit=2&offset=1")).await;
-    assert_eq!(page["total"], 6);
+    assert_eq!(page["total"], 7);
     assert_eq!(page["limit"], 2);
     assert_eq!(ids(&page).len(), 2);
     assert_eq!(ids(&page)[0], b);

@@ -6,6 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 mod common;
+#[path = "faithful/leads.rs"]
+mod leads;
 
 use std::time::Duration;
 

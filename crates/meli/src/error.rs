@@ -56,6 +56,7 @@ fn retry_hint(retry_after: &Option<Duration>) -> String {
 
 fn describe_api(status: u16, body: &ApiErrorBody) -> String {
     let what = match status {
+        _ if is_quota(body) => "says our call quota is used up (retry later)",
         400 => "rejected the request as invalid",
         401 => {
             "rejected the access token (expired or revoked; refresh it or ask the seller to reconnect)"
@@ -71,14 +72,27 @@ fn describe_api(status: u16, body: &ApiErrorBody) -> String {
     format!("Mercado Libre {what} (HTTP {status}): {body}")
 }
 
+fn is_quota(body: &ApiErrorBody) -> bool {
+    body.code()
+        .is_some_and(|c| c.eq_ignore_ascii_case("too_many_requests"))
+}
+
 impl MeliError {
-    /// Worth retrying later: transport failures, 429 and 5xx.
+    /// Worth retrying later: transport failures, 429, 5xx and a used-up
+    /// quota (see [`MeliError::is_quota_exceeded`]).
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Transport(_) | Self::RateLimited { .. } => true,
-            Self::Api { status, .. } => *status >= 500,
+            Self::Api { status, body } => *status >= 500 || is_quota(body),
             Self::Decode { .. } | Self::InvalidInput(_) => false,
         }
+    }
+
+    /// The classifieds (`/vis`) quota is used up: `{"code":"too_many_requests",
+    /// "message":"quota exceeded"}`, documented under HTTP 409 rather than 429,
+    /// so it is an [`MeliError::Api`] that is nonetheless worth retrying later.
+    pub fn is_quota_exceeded(&self) -> bool {
+        self.body().is_some_and(is_quota)
     }
 
     /// HTTP 401: the access token is no longer valid.
@@ -204,6 +218,9 @@ impl ForbiddenReason {
             || has("can not identify the user")
             || has("must match the consultant")
             || has("permission")
+            // The leads API: a token of another user, none at all, or its gateway's policies.
+            || has("invalid token")
+            || has("pa_unauthorized")
         {
             Self::AccessDenied
         } else {
@@ -305,6 +322,13 @@ mod tests {
             ),
             Some(ForbiddenReason::AccessDenied)
         );
+        for vis in [
+            r#"{"code":"forbidden","message":"invalid token caller"}"#,
+            r#"{"code":"forbidden","message":"invalid token"}"#,
+            r#"{"blocked_by":"PolicyAgent","code":"PA_UNAUTHORIZED_RESULT_FROM_POLICIES","status":403,"message":"At least one policy returned UNAUTHORIZED."}"#,
+        ] {
+            assert_eq!(reason(vis), Some(ForbiddenReason::AccessDenied), "{vis}");
+        }
         assert_eq!(reason("<html>no</html>"), Some(ForbiddenReason::Other));
         assert_eq!(
             api(400, r#"{"message":"blocked_conversation"}"#).forbidden(),
@@ -314,6 +338,22 @@ mod tests {
             blocked.message(),
             Some("blocked_conversation_send_message_forbidden")
         );
+    }
+
+    #[test]
+    fn a_used_up_leads_quota_is_retried() {
+        let e = api(
+            409,
+            r#"{"code":"too_many_requests","message":"quota exceeded"}"#,
+        );
+        assert!(e.is_quota_exceeded() && e.is_retryable());
+        assert_eq!(e.status(), Some(409));
+        assert_eq!(
+            e.to_string(),
+            "Mercado Libre says our call quota is used up (retry later) (HTTP 409): quota exceeded (too_many_requests)"
+        );
+        let conflict = api(409, r#"{"code":"conflict","message":"x"}"#);
+        assert!(!conflict.is_quota_exceeded() && !conflict.is_retryable());
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! - [`client`]: [`MeliClient`], one async method per endpoint the connector
 //!   uses (users, items, questions, answers, missed feeds, OAuth token;
 //!   orders, packs, shipments, billing info; post-sale messages, their
-//!   attachments and the action guide; claims and their messages).
+//!   attachments and the action guide; claims and their messages;
+//!   classifieds leads).
 //!   It sends the bearer token, maps HTTP statuses to [`MeliError`] and
 //!   decodes bodies into models. It never retries: the app's job queue
 //!   does, guided by [`MeliError::is_retryable`].
@@ -15,14 +16,14 @@
 //! - [`models`]: typed views of the resources ([`Question`], [`User`],
 //!   [`Item`], [`Order`], [`Pack`], [`Shipment`], [`BillingInfo`],
 //!   [`Message`], [`PackMessages`], [`ActionGuide`], [`Claim`],
-//!   [`ClaimMessages`], [`TokenResponse`], [`ApiErrorBody`], multiget
-//!   envelopes).
+//!   [`ClaimMessages`], classifieds [`Lead`]s and [`LeadsSearch`],
+//!   [`TokenResponse`], [`ApiErrorBody`], multiget envelopes).
 //!   They are tolerant by design: Mercado Libre's own samples disagree
 //!   with each other, so every documented variant parses.
 //! - [`notification`]: webhook bodies and `/missed_feeds` records,
 //!   normalized, plus [`Resource`] (what a resource path points to) and
-//!   [`Subject`] (which question, message, order or claim a notification is
-//!   about).
+//!   [`Subject`] (which question, message, order, claim or lead a
+//!   notification is about).
 //! - [`de`]: the field deserializers behind that tolerance: ids as exact
 //!   `i64` from numbers or strings, money as exact [`rust_decimal::Decimal`],
 //!   timestamps keeping their offset.
@@ -47,8 +48,8 @@ pub mod oauth;
 pub mod parse;
 
 pub use client::{
-    Attachment, ClaimsQuery, MeliClient, MeliConfig, NewPackMessage, OrdersQuery, OrdersSort,
-    PostedMessage, QuestionsQuery,
+    Attachment, ClaimsQuery, LeadsQuery, MeliClient, MeliConfig, NewPackMessage, OrdersQuery,
+    OrdersSort, PostedMessage, QuestionsQuery,
 };
 pub use error::{Forbidden, ForbiddenReason, MeliError};
 pub use models::{
@@ -58,7 +59,8 @@ pub use models::{
     BillingInfoEntry, BillingParty, BillingState, BlockReason, Claim, ClaimAction, ClaimActionKind,
     ClaimAttachment, ClaimDetail, ClaimMessage, ClaimMessages, ClaimPlayer, ClaimReputation,
     ClaimResolution, ClaimRole, ClaimStage, ClaimStatus, ClaimType, ClaimsSearch,
-    ConversationState, ConversationStatus, DatedEstimate, IdRef, Item, ItemAttribute, ItemStatus,
+    ConversationState, ConversationStatus, DatedEstimate, GuestLeads, IdRef, Item, ItemAttribute,
+    ItemStatus, Lead, LeadBuyer, LeadContactType, LeadStatus, LeadSummary, LeadsSearch,
     LegacyBillingInfo, Message, MessageAttachment, MessageDates, MessageResource, MessageStatus,
     MessageUser, Moderation, ModerationReason, ModerationStatus, MultigetBody, MultigetEntry,
     NewClaimMessage, Order, OrderBillingRef, OrderContext, OrderItem, OrderItemInfo, OrderParty,

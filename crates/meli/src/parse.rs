@@ -11,9 +11,9 @@ use serde::{Serialize, de::DeserializeOwned};
 use crate::{
     models::{
         ActionGuide, ActionGuideCap, ApiErrorBody, AttachmentUpload, BillingInfo, Claim,
-        ClaimDetail, ClaimMessages, ClaimReputation, ClaimsSearch, Item, Message, MultigetEntry,
-        Order, OrdersSearch, Pack, PackMessages, Question, QuestionsSearch, Shipment, Site,
-        TokenResponse, UnreadMessages, User,
+        ClaimDetail, ClaimMessages, ClaimReputation, ClaimsSearch, Item, Lead, LeadsSearch,
+        Message, MultigetEntry, Order, OrdersSearch, Pack, PackMessages, Question, QuestionsSearch,
+        Shipment, Site, TokenResponse, UnreadMessages, User,
     },
     notification::{MissedFeeds, Notification},
 };
@@ -48,6 +48,8 @@ pub const KINDS: &[&str] = &[
     "claim-detail",
     "claim-reputation",
     "claim-messages",
+    "lead",
+    "leads-search",
 ];
 
 /// Why a payload could not be read. `kind` is empty when the payload was a
@@ -242,6 +244,8 @@ fn parse_as(kind: &str, json: &str) -> Result<serde_json::Value, ParseError> {
         "claim-detail" => normalize::<ClaimDetail>(json),
         "claim-reputation" => normalize::<ClaimReputation>(json),
         "claim-messages" => normalize::<ClaimMessages>(json),
+        "lead" => normalize::<Lead>(json),
+        "leads-search" => normalize::<LeadsSearch>(json),
         other => Err(ParseError::UnknownKind(other.to_owned())),
     }
 }
@@ -358,6 +362,33 @@ mod tests {
             e.to_string()
                 .contains("field `total_amount`: expected a decimal amount"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn lead_kinds_name_the_failing_field() {
+        let e = parse_payload(
+            "leads-search",
+            r#"{"results":[{"id":1,"item_id":"MLA1","leads":[{"id":"a","contact_type":"call","created_at":"ayer"}]}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "leads-search: field `results[0].leads[0].created_at`: expected an RFC 3339 timestamp"
+            ),
+            "{e}"
+        );
+        let e = parse_payload("lead", r#"{"id":null,"contact_type":"call"}"#).unwrap_err();
+        assert!(e.to_string().contains("field `id`"), "{e}");
+        let v = parse_payload(
+            "lead",
+            r#"{"id":"44115522","contact_type":"whatsapp","created_at":"2024-02-14T00:00:00Z","external_id":"","buyer_id":"1091441589"}"#,
+        )
+        .unwrap();
+        assert_eq!(v["buyer_id"], 1_091_441_589);
+        assert!(
+            v.get("external_id").is_none(),
+            "an empty external id is none: {v}"
         );
     }
 

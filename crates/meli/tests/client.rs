@@ -24,6 +24,8 @@ use url::Url;
 
 #[path = "client/claims.rs"]
 mod claims;
+#[path = "client/leads.rs"]
+mod leads;
 #[path = "client/messages.rs"]
 mod messages;
 #[path = "client/orders.rs"]

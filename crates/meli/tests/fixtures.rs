@@ -2,7 +2,8 @@
 //! against our models.
 //!
 //! Every file in the directories the client covers must appear in [`FILES`]
-//! or, for the post-sale directories, `samples/post_sale_files.rs`: either
+//! or, for the post-sale directories, `samples/post_sale_files.rs` (for
+//! `leads/`, `samples/leads.rs`): either
 //! parsed as a kind, or listed as not modelled with a reason. A new file
 //! makes `every_file_is_accounted_for` fail until someone decides which it
 //! is. The post-sale samples' content is checked in `samples/`.
@@ -27,6 +28,8 @@ use serde::de::DeserializeOwned;
 
 #[path = "samples/claims.rs"]
 mod claims;
+#[path = "samples/leads.rs"]
+mod leads;
 #[path = "samples/messages.rs"]
 mod messages;
 #[path = "samples/orders.rs"]
@@ -50,6 +53,7 @@ const DIRS: &[&str] = &[
     "billing",
     "messages",
     "claims",
+    "leads",
 ];
 
 #[derive(Debug, Clone, Copy)]
@@ -266,9 +270,12 @@ const FILES: &[(&str, Expect)] = &[
     ),
 ];
 
-/// Every listed file: this file's table and the post-sale one.
+/// Every listed file: this file's table, the post-sale one and the leads one.
 fn all_files() -> impl Iterator<Item = &'static (&'static str, Expect)> {
-    FILES.iter().chain(post_sale_files::FILES)
+    FILES
+        .iter()
+        .chain(post_sale_files::FILES)
+        .chain(leads::FILES)
 }
 
 /// Removes the commas right before a `}` or `]` (outside strings): the

@@ -199,7 +199,7 @@ pub enum MeliCommand {
         /// users-multiget, item, items-multiget, error, site, sites, order, orders-search, pack,
         /// shipment, billing-info, pack-messages, message, unread, attachment-upload,
         /// action-guide, action-guide-caps, claim, claims-search, claim-detail,
-        /// claim-reputation, claim-messages.
+        /// claim-reputation, claim-messages, lead, leads-search.
         kind: String,
         /// The file holding the payload (`-` for standard input).
         file: PathBuf,

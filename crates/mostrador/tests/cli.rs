@@ -108,6 +108,57 @@ fn meli_parse_reads_post_sale_payloads() {
 }
 
 #[test]
+fn meli_parse_reads_leads() {
+    let parse = |kind: &str, rel: &str| {
+        let out = bin()
+            .args(["meli", "parse", kind])
+            .arg(fixture(rel))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{kind} {rel}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let v = parse("lead", "leads/lead-by-id.json");
+    assert_eq!(v["id"], "44115522", "a lead id stays text: {v}");
+    assert_eq!(v["buyer_id"], 1_091_441_589_i64);
+    assert_eq!(v["phone"], "+55 01 1111-1111");
+    let v = parse("leads-search", "leads/buyers-example.json");
+    assert_eq!(v["results"][0]["id"], 2_522_572_034_i64);
+    assert!(
+        v["results"][0]["leads"][0].get("external_id").is_none(),
+        "an empty external id is dropped: {v}"
+    );
+    assert_eq!(v["summary"][0]["guest"], 1);
+    assert_eq!(v["date_from"], "2026-01-15");
+    let v = parse("error", "leads/error-quota-exceeded.json");
+    assert_eq!(v["code"], "too_many_requests");
+
+    let out = bin()
+        .args(["meli", "parse", "leads-search"])
+        .arg(fixture("leads/lead-by-id.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a lead is not a search");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("missing field `results`"), "{err}");
+    let out = bin()
+        .args(["meli", "parse", "lead"])
+        .arg(fixture("leads/buyers-example.json"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a search is not a lead");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("missing field `id`") && err.contains("line"),
+        "{err}"
+    );
+}
+
+#[test]
 fn meli_parse_names_what_is_wrong() {
     let out = bin()
         .args(["meli", "parse", "notification"])

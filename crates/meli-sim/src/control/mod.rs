@@ -5,7 +5,7 @@
 //! |---|---|
 //! | `POST /_sim/questions` `{"item_id","text","buyer_id"?}` | a buyer asks → `{"question_id"}` (+ notification) |
 //! | `GET /_sim/questions/{id}` | the question as `GET /questions/{id}?api_version=4` shows it |
-//! | `GET /_sim/sellers`, `GET /_sim/buyers` | seeded users (sellers with their item ids) |
+//! | `GET /_sim/sellers`, `GET /_sim/buyers` | seeded users (sellers with their item ids and classified listing ids) |
 //! | `PUT /_sim/notification_url` `{"url": "…" \| null}` | sets the callback URL |
 //! | `PUT /_sim/faults` `{"latency_ms","fail_rate_5xx","rate_limit_429","retry_after_secs","drop_notifications"}` | fault injection |
 //! | `GET /_sim/deliveries` | notification attempt log |
@@ -19,10 +19,15 @@
 //! | `GET /_sim/claims/{id}` | the claim as `GET /post-purchase/v1/claims/{id}` shows it |
 //! | `POST /_sim/claims/{id}/messages` `{"text"}` | the buyer writes in the claim |
 //! | `POST /_sim/claims/{id}/dispute` | escalates the claim to a dispute (mediator joins) |
+//! | `POST /_sim/leads` `{"item_id", "contact_type", "buyer_id"?, "guest"?, "text"?}` | a buyer (or a guest) contacts a classified listing → `{"lead_id", "question_id"}` (+ `vis_leads`) |
+//! | `GET /_sim/leads/{id}` | the lead as `GET /vis/leads/{id}` shows it |
+//! | `PUT /_sim/leads/quota` `{"remaining": n \| null}` | calls the `/vis` endpoints answer before `quota exceeded` (null: no limit) |
 //!
-//! The post-sale routes and their notifications are in [`buyers`].
+//! The post-sale routes and their notifications are in [`buyers`], the classifieds ones in
+//! [`leads`].
 
 pub(crate) mod buyers;
+pub(crate) mod leads;
 
 use std::time::Duration;
 
@@ -56,6 +61,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/expire_tokens", post(expire_route))
         .route("/img/{file}", get(image_route))
         .merge(buyers::router())
+        .merge(leads::router())
 }
 
 /// A buyer asks: stores an UNANSWERED question and emits the `questions` notification.
@@ -131,7 +137,15 @@ async fn sellers_route(State(state): State<AppState>) -> Json<Value> {
                 .filter(|i| i.seller_id == s.id)
                 .map(|i| i.id.as_str())
                 .collect();
+            let classifieds: Vec<&str> = state
+                .seed
+                .classifieds
+                .iter()
+                .filter(|i| i.seller_id == s.id)
+                .map(|i| i.id.as_str())
+                .collect();
             json!({
+                "classifieds": classifieds,
                 "id": s.id,
                 "nickname": s.nickname,
                 "site_id": s.site_id,

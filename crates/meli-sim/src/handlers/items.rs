@@ -108,7 +108,8 @@ fn attribute_json(id: &str, name: &str, value: &str) -> Value {
     })
 }
 
-/// The full public item (shape of the official `GET /items/{id}` samples).
+/// The full public item (shape of the official `GET /items/{id}` samples); a classified
+/// listing has `buying_mode: classified`, no shipping, no warranty terms, no Mercado Pago.
 pub(crate) fn item_json(item: &Item) -> Value {
     let site = seed::site(item.site_id);
     let lang = Lang::for_site(item.site_id);
@@ -127,6 +128,53 @@ pub(crate) fn item_json(item: &Item) -> Value {
         (Lang::Pt, false) => ("Tipo de garantia", "Garantia do vendedor"),
     };
     let warranty_value_id = if factory { "2230280" } else { "2230279" };
+    let classified = item.buying_mode == "classified";
+    let sale_terms = if classified {
+        // Nothing is sold through Mercado Libre: no warranty terms.
+        json!([])
+    } else {
+        json!([{
+            "id": "WARRANTY_TYPE",
+            "name": warranty_name,
+            "value_id": warranty_value_id,
+            "value_name": warranty_type,
+            "value_struct": null,
+            "values": [{"id": warranty_value_id, "name": warranty_type, "struct": null}],
+            "value_type": "list",
+        }])
+    };
+    let shipping = if classified {
+        json!({
+            "mode": "not_specified",
+            "methods": [],
+            "tags": [],
+            "dimensions": null,
+            "local_pick_up": false,
+            "free_shipping": false,
+            "logistic_type": "not_specified",
+            "store_pick_up": false,
+        })
+    } else {
+        json!({
+            "mode": "me2",
+            "methods": [],
+            "tags": if item.free_shipping { json!(["mandatory_free_shipping"]) } else { json!([]) },
+            "dimensions": null,
+            "local_pick_up": false,
+            "free_shipping": item.free_shipping,
+            "logistic_type": "cross_docking",
+            "store_pick_up": false,
+        })
+    };
+    let tags = if classified {
+        json!(["good_quality_thumbnail"])
+    } else {
+        json!([
+            "good_quality_thumbnail",
+            "immediate_payment",
+            "cart_eligible"
+        ])
+    };
     let attributes: Vec<Value> = item
         .attributes
         .iter()
@@ -150,16 +198,8 @@ pub(crate) fn item_json(item: &Item) -> Value {
         "initial_quantity": item.available_quantity + item.sold_quantity,
         "available_quantity": item.available_quantity,
         "sold_quantity": item.sold_quantity,
-        "sale_terms": [{
-            "id": "WARRANTY_TYPE",
-            "name": warranty_name,
-            "value_id": warranty_value_id,
-            "value_name": warranty_type,
-            "value_struct": null,
-            "values": [{"id": warranty_value_id, "name": warranty_type, "struct": null}],
-            "value_type": "list",
-        }],
-        "buying_mode": "buy_it_now",
+        "sale_terms": sale_terms,
+        "buying_mode": item.buying_mode,
         "listing_type_id": item.listing_type_id,
         "start_time": item.date_created,
         "stop_time": "2045-08-12T04:00:00.000Z",
@@ -180,18 +220,9 @@ pub(crate) fn item_json(item: &Item) -> Value {
         }],
         "video_id": null,
         "descriptions": [],
-        "accepts_mercadopago": true,
+        "accepts_mercadopago": !classified,
         "non_mercado_pago_payment_methods": [],
-        "shipping": {
-            "mode": "me2",
-            "methods": [],
-            "tags": if item.free_shipping { json!(["mandatory_free_shipping"]) } else { json!([]) },
-            "dimensions": null,
-            "local_pick_up": false,
-            "free_shipping": item.free_shipping,
-            "logistic_type": "cross_docking",
-            "store_pick_up": false,
-        },
+        "shipping": shipping,
         "international_delivery_mode": "none",
         "seller_address": {
             "address_line": "",
@@ -218,8 +249,8 @@ pub(crate) fn item_json(item: &Item) -> Value {
         "variations": [],
         "status": "active",
         "sub_status": [],
-        "tags": ["good_quality_thumbnail", "immediate_payment", "cart_eligible"],
-        "warranty": item.warranty,
+        "tags": tags,
+        "warranty": if classified { Value::Null } else { json!(item.warranty) },
         "catalog_product_id": null,
         "domain_id": item.domain_id,
         "seller_custom_field": null,

@@ -7,6 +7,7 @@ pub(crate) mod billing;
 pub(crate) mod claims;
 pub(crate) mod feeds;
 pub(crate) mod items;
+pub(crate) mod leads;
 pub(crate) mod messages;
 pub(crate) mod orders;
 pub(crate) mod packs;

@@ -81,16 +81,16 @@ pub(crate) fn private_json(user: &User) -> Value {
         "allow": true, "codes": [],
         "immediate_payment": {"required": false, "reasons": []},
     });
-    let digits = user.id.unsigned_abs() % 100_000_000;
+    let contact = seed::contact(user);
     let mut out = public_json(user);
     let extra = json!({
         "registration_date": user.registration_date,
         "first_name": user.first_name,
         "last_name": user.last_name,
-        "email": format!("{}@mail.example.com", user.nickname.to_lowercase().replace('.', "_")),
+        "email": contact.email,
         "identification": {
-            "type": site.map_or("DNI", |s| s.doc_type),
-            "number": format!("{digits:08}"),
+            "type": contact.doc_type,
+            "number": contact.doc_number,
         },
         "address": {
             "state": site.map_or("", |s| s.state),
@@ -98,7 +98,7 @@ pub(crate) fn private_json(user: &User) -> Value {
             "address": "Av. Siempre Viva 742",
             "zip_code": "1414",
         },
-        "phone": {"area_code": "011", "number": format!("4{:03}-{:04}", digits % 1000, digits % 10_000), "extension": "", "verified": true},
+        "phone": {"area_code": contact.area_code, "number": contact.number, "extension": "", "verified": true},
         "alternative_phone": {"area_code": "", "number": "", "extension": ""},
         "tags": if user.is_seller { json!(["normal", "user_info_verified", "mshops"]) } else { json!(["normal", "user_info_verified"]) },
         "logo": null,

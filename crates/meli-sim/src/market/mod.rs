@@ -1,8 +1,10 @@
 //! Post-sale state: orders, packs, shipments, pack conversations and claims, plus the rules
 //! both the API routes and the buyer-side control API go through (so a rule holds whoever
-//! triggers it).
+//! triggers it). `leads` holds the classifieds side: the lead record and how one is created
+//! (leads live in the simulator's state beside the questions, not in [`Market`]).
 
 pub(crate) mod claims;
+pub(crate) mod leads;
 pub(crate) mod messaging;
 pub(crate) mod moderation;
 pub(crate) mod orders;

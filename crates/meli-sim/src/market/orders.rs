@@ -115,11 +115,13 @@ pub(crate) fn buy(
 ) -> Result<Purchase, SimError> {
     let mut lines: Vec<(&Item, u32)> = Vec::new();
     for id in item_ids {
-        let item = seed
-            .items
-            .iter()
-            .find(|i| &i.id == id)
-            .ok_or_else(|| SimError::ItemNotFound(id.clone()))?;
+        let item = seed.items.iter().find(|i| &i.id == id).ok_or_else(|| {
+            if seed.classifieds.iter().any(|i| &i.id == id) {
+                SimError::NotForSale(id.clone())
+            } else {
+                SimError::ItemNotFound(id.clone())
+            }
+        })?;
         match lines.iter_mut().find(|(i, _)| i.id == item.id) {
             Some((_, qty)) => *qty += 1,
             None => lines.push((item, 1)),

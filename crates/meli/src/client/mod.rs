@@ -2,7 +2,7 @@
 //!
 //! This module holds the plumbing and the pre-sale calls (OAuth, users,
 //! items, questions, answers, missed feeds); `orders`, `messages` and
-//! `claims` add the post-sale ones.
+//! `claims` add the post-sale ones, `leads` the classifieds ones.
 //!
 //! Every call sends `Authorization: Bearer` (tokens never go in query
 //! strings and are never logged), reads the whole body (error bodies only up
@@ -13,6 +13,7 @@
 //! classification to decide.
 
 mod claims;
+mod leads;
 mod messages;
 mod orders;
 mod users;
@@ -25,6 +26,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 pub use claims::ClaimsQuery;
+pub use leads::LeadsQuery;
 pub use messages::{
     Attachment, MAX_ATTACHMENT_BYTES, MAX_MESSAGE_CHARS, NewPackMessage, PostedMessage,
 };

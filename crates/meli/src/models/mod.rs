@@ -11,6 +11,7 @@ mod claim_info;
 mod conversation;
 mod error_body;
 mod item;
+mod lead;
 mod message;
 mod moderation;
 mod multiget;
@@ -46,6 +47,9 @@ pub use conversation::{
 };
 pub use error_body::ApiErrorBody;
 pub use item::{Item, ItemAttribute, ItemStatus, Picture};
+pub use lead::{
+    GuestLeads, Lead, LeadBuyer, LeadContactType, LeadStatus, LeadSummary, LeadsSearch,
+};
 pub use message::{
     Message, MessageAttachment, MessageDates, MessageResource, MessageStatus, MessageUser,
 };

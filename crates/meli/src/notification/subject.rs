@@ -1,4 +1,4 @@
-//! [`Subject`]: which conversation a notification is about, read from its
+//! [`Subject`]: which conversation (or classifieds lead) a notification is about, read from its
 //! topic and resource together.
 //!
 //! The topic decides the kind and the resource gives the id, so a resource
@@ -25,6 +25,10 @@ pub enum Subject {
     /// `claims`, resource `/post-purchase/v1/claims/{id}` or `/v1/claims/{id}`
     /// (a sub-path after the id is allowed): `GET /post-purchase/v1/claims/{id}`.
     Claim(i64),
+    /// Topic `vis_leads` (its `actions` name the contact type), resource
+    /// `/vis/leads/{id}` or, in one sample, `/vis_leads/{id}`:
+    /// `GET /vis/leads/{id}`. The id is opaque text (a UUID, or digits).
+    Lead(String),
     /// Anything the inbox does not follow (items, payments, shipments, …).
     Other,
 }
@@ -42,11 +46,13 @@ impl Notification {
             "post_purchase" | "claims" => {
                 claim_id(&self.resource).map_or(Subject::Other, Subject::Claim)
             }
+            "vis_leads" => lead(target),
             "" => match target {
                 Resource::Question(_) => question(target),
                 Resource::Message(_) => message(&self.resource),
                 Resource::Order(_) => order(&self.resource),
                 Resource::Claim(id) => Subject::Claim(id),
+                Resource::VisLead(_) => lead(target),
                 _ => Subject::Other,
             },
             _ => Subject::Other,
@@ -57,6 +63,21 @@ impl Notification {
 fn question(target: Resource<'_>) -> Subject {
     match target {
         Resource::Question(id) => Subject::Question(id),
+        _ => Subject::Other,
+    }
+}
+
+/// Only ids that can go back into `/vis/leads/{id}` unchanged.
+fn lead(target: Resource<'_>) -> Subject {
+    match target {
+        Resource::VisLead(id)
+            if id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+                && id.bytes().any(|b| b.is_ascii_alphanumeric()) =>
+        {
+            Subject::Lead(id.to_owned())
+        }
         _ => Subject::Other,
     }
 }
@@ -203,7 +224,83 @@ mod tests {
             s("a35cf79864a845ca9a3bf6aee59bb4d7"),
             Subject::Message("a35cf79864a845ca9a3bf6aee59bb4d7".into())
         );
-        assert_eq!(s("/vis_leads/93a14ee6"), Subject::Other);
+        assert_eq!(s("/vis_leads/93a14ee6"), Subject::Lead("93a14ee6".into()));
+        assert_eq!(s("/vis/loan/66e93589"), Subject::Other);
+    }
+
+    #[test]
+    fn leads_in_both_resource_forms() {
+        fn s(topic: &str, resource: &str) -> Subject {
+            n(Some(topic), resource, &["whatsapp"]).subject()
+        }
+        let uuid = "14b52fd8-85dc-11eb-8436-2753cb1f9665";
+        assert_eq!(
+            s("vis_leads", &format!("/vis/leads/{uuid}")),
+            Subject::Lead(uuid.into())
+        );
+        assert_eq!(
+            s("vis_leads", &format!("vis_leads/{uuid}")),
+            Subject::Lead(uuid.into())
+        );
+        assert_eq!(
+            s("vis_leads", "/vis/leads/44115522"),
+            Subject::Lead("44115522".into())
+        );
+        assert_eq!(s("vis_leads", "/vis/leads/a%2Fb"), Subject::Other);
+        assert_eq!(s("vis_leads", "/vis/leads/a/details"), Subject::Other);
+        assert_eq!(s("vis_leads", "/questions/1"), Subject::Other);
+        assert_eq!(
+            s("leads-credits", "/vis/leads/1"),
+            Subject::Other,
+            "the topic decides"
+        );
+    }
+
+    /// The official `vis_leads` notification samples, the broken ones once their slips are
+    /// repaired.
+    #[test]
+    fn leads_of_the_official_samples() {
+        let read = |text: &str, fixes: &[(&str, &str)]| {
+            let mut text = text.to_owned();
+            for (from, to) in fixes {
+                assert!(text.contains(from), "{from}");
+                text = text.replace(from, to);
+            }
+            serde_json::from_str::<Notification>(&text).unwrap()
+        };
+        let n = read(
+            include_str!("../../tests/fixtures/notifications/subtopic-example-vis-leads.json"),
+            &[],
+        );
+        assert_eq!(
+            n.subject(),
+            Subject::Lead("93a14ee6-0356-4e20-b0c6-f4ad8f80bfff".into())
+        );
+        let alternatives = r#"["whatsapp"], |  ["call"], | ["question"], | ["visit_request"], | ["contact_request"], |  ["reservation"], |  ["quotations"]"#;
+        for action in ["whatsapp", "call", "question", "quotations"] {
+            let one = format!("[\"{action}\"],");
+            let n = read(
+                include_str!("../../tests/fixtures/notifications/vis-leads.json-broken"),
+                &[(alternatives, &one)],
+            );
+            assert_eq!(
+                n.subject(),
+                Subject::Lead("14b52fd8-85dc-11eb-8436-2753cb1f9665".into()),
+                "{action}"
+            );
+            assert_eq!(n.actions, [action]);
+        }
+        let n = read(
+            include_str!(
+                "../../tests/fixtures/notifications/vis-leads-visit-request-short.json-broken"
+            ),
+            &[("}'", "}")],
+        );
+        assert_eq!(n.topic, None, "no topic: the resource decides");
+        assert_eq!(
+            n.subject(),
+            Subject::Lead("93a14ee6-0356-4e20-b0c6-f4ad8f80bkikfff".into())
+        );
     }
 
     #[test]
@@ -211,6 +308,10 @@ mod tests {
         assert_eq!(
             serde_json::to_value(Subject::Claim(5)).unwrap(),
             serde_json::json!({"kind": "claim", "id": 5})
+        );
+        assert_eq!(
+            serde_json::to_value(Subject::Lead("b711e264".into())).unwrap(),
+            serde_json::json!({"kind": "lead", "id": "b711e264"})
         );
         assert_eq!(
             serde_json::to_value(Subject::Other).unwrap(),

@@ -5,41 +5,45 @@ use meli::{MissedFeeds, Notification, Subject};
 
 use super::{read, typed};
 
-const SUBJECTS: &[(&str, Subject)] = &[
-    (
-        "notifications/questions.json",
-        Subject::Question(5_036_111_111),
-    ),
-    (
-        "notifications/orders-v2.json",
-        Subject::Order(2_195_160_686),
-    ),
-    (
-        "notifications/catalog-item-competition-status.json",
-        Subject::Other,
-    ),
-    ("notifications/catalog-suggestions.json", Subject::Other),
-    ("notifications/fbm-stock-operations.json", Subject::Other),
-    ("notifications/flex-handshakes.json", Subject::Other),
-    ("notifications/generic-example-items.json", Subject::Other),
-    ("notifications/invoices.json", Subject::Other),
-    ("notifications/items-prices.json", Subject::Other),
-    ("notifications/items.json", Subject::Other),
-    ("notifications/leads-credits.json", Subject::Other),
-    ("notifications/payments.json", Subject::Other),
-    ("notifications/public-candidates.json", Subject::Other),
-    ("notifications/public-offers.json", Subject::Other),
-    ("notifications/shipments.json", Subject::Other),
-    ("notifications/stock-location.json", Subject::Other),
-    (
-        "notifications/subtopic-example-vis-leads.json",
-        Subject::Other,
-    ),
-];
+/// Each valid sample and its subject.
+fn subjects() -> Vec<(&'static str, Subject)> {
+    vec![
+        (
+            "notifications/questions.json",
+            Subject::Question(5_036_111_111),
+        ),
+        (
+            "notifications/orders-v2.json",
+            Subject::Order(2_195_160_686),
+        ),
+        (
+            "notifications/catalog-item-competition-status.json",
+            Subject::Other,
+        ),
+        ("notifications/catalog-suggestions.json", Subject::Other),
+        ("notifications/fbm-stock-operations.json", Subject::Other),
+        ("notifications/flex-handshakes.json", Subject::Other),
+        ("notifications/generic-example-items.json", Subject::Other),
+        ("notifications/invoices.json", Subject::Other),
+        ("notifications/items-prices.json", Subject::Other),
+        ("notifications/items.json", Subject::Other),
+        ("notifications/leads-credits.json", Subject::Other),
+        ("notifications/payments.json", Subject::Other),
+        ("notifications/public-candidates.json", Subject::Other),
+        ("notifications/public-offers.json", Subject::Other),
+        ("notifications/shipments.json", Subject::Other),
+        ("notifications/stock-location.json", Subject::Other),
+        (
+            "notifications/subtopic-example-vis-leads.json",
+            Subject::Lead("93a14ee6-0356-4e20-b0c6-f4ad8f80bfff".into()),
+        ),
+    ]
+}
 
 #[test]
 fn every_valid_notification_sample() {
-    for (rel, subject) in SUBJECTS {
+    let subjects = subjects();
+    for (rel, subject) in &subjects {
         let n: Notification = typed(rel);
         assert_eq!(&n.subject(), subject, "{rel}");
     }
@@ -53,7 +57,7 @@ fn every_valid_notification_sample() {
                 .ends_with(".json")
         })
         .count();
-    assert_eq!(SUBJECTS.len(), valid, "a subject for every valid sample");
+    assert_eq!(subjects.len(), valid, "a subject for every valid sample");
 }
 
 fn repaired(rel: &str, fixes: &[(&str, &str)]) -> Notification {
@@ -106,12 +110,21 @@ fn every_broken_notification_sample_once_repaired() {
             "[\"question\"],",
         )],
     );
-    assert_eq!(n.subject(), Subject::Other, "leads are not followed yet");
+    assert_eq!(
+        n.subject(),
+        Subject::Lead("14b52fd8-85dc-11eb-8436-2753cb1f9665".into())
+    );
     let n = repaired(
         "notifications/vis-leads-visit-request-short.json-broken",
         &[("}'", "}")],
     );
-    assert_eq!((n.topic.as_deref(), n.subject()), (None, Subject::Other));
+    assert_eq!(
+        (n.topic.as_deref(), n.subject()),
+        (
+            None,
+            Subject::Lead("93a14ee6-0356-4e20-b0c6-f4ad8f80bkikfff".into())
+        )
+    );
     let n = repaired(
         "notifications/price-suggestion.json-broken",
         &[("details\u{201d}", "details\"")],
