@@ -160,6 +160,10 @@ fn router(shared: AppState) -> Router {
         .route("/oauth/token", post(oauth::token))
         .route("/users/me", get(handlers::users::me))
         .route("/users/{id}", get(handlers::users::by_id))
+        .route(
+            "/users/{id}/questions/response_time",
+            get(handlers::users::questions_response_time),
+        )
         .route("/items", get(handlers::items::multiget))
         .route("/items/{id}", get(handlers::items::by_id))
         .route("/questions/search", get(handlers::questions::search))

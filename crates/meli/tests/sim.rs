@@ -169,3 +169,26 @@ async fn leads_read_from_the_simulator() {
     assert!(err.is_quota_exceeded() && err.is_retryable(), "{err}");
     sim.shutdown();
 }
+
+#[tokio::test]
+async fn the_sellers_response_time_is_read_and_a_seller_without_answers_gets_404() {
+    let (sim, client) = start().await;
+    let seller = &sim.sellers()[0];
+    let token = token_of(&sim, &client, &seller.site_id, seller.id).await;
+    // The seed answers some of each seller's questions, minutes to hours after they were asked.
+    let figure = client
+        .questions_response_time(&token, seller.id)
+        .await
+        .unwrap();
+    assert!(
+        figure["total"]["response_time"].as_i64().unwrap() > 0,
+        "{figure}"
+    );
+    let buyer = sim.buyers()[0].id;
+    let err = client
+        .questions_response_time(&token, buyer)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err:?}");
+    sim.shutdown();
+}
