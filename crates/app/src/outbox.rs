@@ -53,6 +53,27 @@ async fn refused(state: &AppState, message: &Message, e: &str) -> Result<(), Job
     Ok(())
 }
 
+/// Marks the message delivered, or records Mercado Libre's refusal; true when delivered.
+async fn settle<T>(
+    state: &AppState,
+    message: &Message,
+    sent: Result<Result<T, String>, JobError>,
+) -> Result<Option<T>, JobError> {
+    match sent? {
+        Ok(v) => {
+            state
+                .store
+                .mark_message_sent(message.id, Utc::now())
+                .await?;
+            Ok(Some(v))
+        }
+        Err(e) => {
+            refused(state, message, &e).await?;
+            Ok(None)
+        }
+    }
+}
+
 /// Splits a failed call into "record the refusal" (`Ok(Some(reason))`) and "retry later".
 fn refusal<T>(result: Result<T, JobError>) -> Result<Result<T, String>, JobError> {
     match result {
@@ -82,44 +103,35 @@ pub async fn send_message(state: &AppState, p: SendMessage) -> Result<(), JobErr
         async move { meli.send_pack_message(&t, pack, p.seller_id.0, &body).await }
     })
     .await;
-    match refusal(sent)? {
-        Ok(posted) => {
+    let Some(posted) = settle(state, &message, refusal(sent)).await? else {
+        // Blocked, or not allowed to start: re-read the pack so the composer says why.
+        return sync_pack(
+            state,
+            SyncPack {
+                seller_id: p.seller_id,
+                pack_id: pack,
+            },
+        )
+        .await;
+    };
+    if let Some(echo) = posted.message {
+        state
+            .store
+            .set_message_ref(message.id, &format!("msg:{}", echo.id))
+            .await?;
+        if let Some(m) = echo.message_moderation {
             state
                 .store
-                .mark_message_sent(message.id, Utc::now())
+                .set_message_moderation(
+                    message.id,
+                    m.status.map(|s| s.to_string()).as_deref(),
+                    m.reason.map(|r| r.to_string()).as_deref(),
+                )
                 .await?;
-            if let Some(echo) = posted.message {
-                state
-                    .store
-                    .set_message_ref(message.id, &format!("msg:{}", echo.id))
-                    .await?;
-                if let Some(m) = echo.message_moderation {
-                    state
-                        .store
-                        .set_message_moderation(
-                            message.id,
-                            m.status.map(|s| s.to_string()).as_deref(),
-                            m.reason.map(|r| r.to_string()).as_deref(),
-                        )
-                        .await?;
-                }
-            }
-            tracing::info!(message.id = %message.id, pack.id = pack, "post-sale message delivered");
-            Ok(())
-        }
-        Err(e) => {
-            refused(state, &message, &e).await?;
-            // Blocked, or not allowed to start: re-read the pack so the composer says why.
-            sync_pack(
-                state,
-                SyncPack {
-                    seller_id: p.seller_id,
-                    pack_id: pack,
-                },
-            )
-            .await
         }
     }
+    tracing::info!(message.id = %message.id, pack.id = pack, "post-sale message delivered");
+    Ok(())
 }
 
 pub async fn send_claim_message(state: &AppState, p: SendClaimMessage) -> Result<(), JobError> {
@@ -138,15 +150,8 @@ pub async fn send_claim_message(state: &AppState, p: SendClaimMessage) -> Result
         async move { meli.send_claim_message(&t, claim, &body).await }
     })
     .await;
-    match refusal(sent)? {
-        Ok(_) => {
-            state
-                .store
-                .mark_message_sent(message.id, Utc::now())
-                .await?;
-            tracing::info!(message.id = %message.id, claim.id = claim, role = %p.receiver_role, "claim message delivered");
-        }
-        Err(e) => refused(state, &message, &e).await?,
+    if settle(state, &message, refusal(sent)).await?.is_some() {
+        tracing::info!(message.id = %message.id, claim.id = claim, role = %p.receiver_role, "claim message delivered");
     }
     // The claim's actions (and our message's hash) change after a send: read it again.
     crate::sync::fetch_claim(
@@ -174,15 +179,7 @@ pub async fn send_option(state: &AppState, p: SendOption) -> Result<(), JobError
         async move { meli.send_action_guide_option(&t, pack, &body).await }
     })
     .await;
-    match refusal(sent)? {
-        Ok(_) => {
-            state
-                .store
-                .mark_message_sent(message.id, Utc::now())
-                .await?;
-        }
-        Err(e) => refused(state, &message, &e).await?,
-    }
+    settle(state, &message, refusal(sent)).await?;
     // The option's cap changed either way.
     sync_pack(
         state,

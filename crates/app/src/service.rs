@@ -64,17 +64,26 @@ pub struct Composer {
     pub action_guide: Option<serde_json::Value>,
 }
 
+/// A conversation of the person's organization; another organization's is "not found".
+async fn own_conversation(
+    state: &AppState,
+    person: &Person,
+    id: ConversationId,
+) -> AppResult<Conversation> {
+    state
+        .store
+        .org_conversation(person.org_id, id)
+        .await?
+        .ok_or(AppError::NotFound("conversation"))
+}
+
 /// The conversation as `viewer` may see it: another organization's conversation is "not found".
 pub async fn conversation_detail(
     state: &AppState,
     viewer: &Person,
     id: ConversationId,
 ) -> AppResult<ConversationDetail> {
-    let conversation = state
-        .store
-        .org_conversation(viewer.org_id, id)
-        .await?
-        .ok_or(AppError::NotFound("conversation"))?;
+    let conversation = own_conversation(state, viewer, id).await?;
     let messages = state.store.messages(id).await?;
     let store = state
         .store
@@ -165,11 +174,7 @@ pub async fn answer_question(
     id: ConversationId,
     text: &str,
 ) -> AppResult<Message> {
-    let conversation = state
-        .store
-        .org_conversation(agent.org_id, id)
-        .await?
-        .ok_or(AppError::NotFound("conversation"))?;
+    let conversation = own_conversation(state, agent, id).await?;
     let text = check_question_answer(&conversation, text)?;
     crate::guard::check_outgoing(&text, agent)?;
     let question_id: QuestionId = conversation.meli_ref.parse().map_err(|_| {
@@ -237,11 +242,7 @@ pub async fn reply(
     id: ConversationId,
     text: &str,
 ) -> AppResult<Message> {
-    let conversation = state
-        .store
-        .org_conversation(agent.org_id, id)
-        .await?
-        .ok_or(AppError::NotFound("conversation"))?;
+    let conversation = own_conversation(state, agent, id).await?;
     if conversation.category == Category::PreSaleQuestion {
         return answer_question(state, agent, id, text).await;
     }
@@ -294,11 +295,7 @@ pub async fn start_with_option(
     option_id: &str,
     text: &str,
 ) -> AppResult<Message> {
-    let conversation = state
-        .store
-        .org_conversation(agent.org_id, id)
-        .await?
-        .ok_or(AppError::NotFound("conversation"))?;
+    let conversation = own_conversation(state, agent, id).await?;
     if conversation.category != Category::PostSaleHelp {
         return Err(domain::rules::RuleViolation::WrongChannel.into());
     }
