@@ -295,11 +295,11 @@ pub async fn assign_conversation(
         .await?
         .ok_or(AppError::NotFound("conversation"))?;
     let module = body.module.unwrap_or(current.module);
-    Ok(state
+    state
         .store
         .assign(person.org_id, id, module, body.team_id, body.person_id)
         .await
-        .map_err(scoped("conversation, team or person"))?)
+        .map_err(scoped("conversation, team or person"))
 }
 
 #[utoipa::path(
