@@ -14,6 +14,7 @@
 //!   time, question status, reopening after a failed answer), as pure decisions.
 //! - [`person`]: organizations, their people and roles.
 //! - [`routing`]: modules, groups and departments, and where each category goes.
+//! - [`rfm`]: recency, frequency and monetary scores per customer, their segments and groups.
 //!
 //! Nothing here knows about HTTP or SQL: the `store` crate persists these types and the `app`
 //! crate moves them between Mercado Libre and people.
@@ -26,6 +27,7 @@ pub mod ids;
 pub mod lifecycle;
 pub mod money;
 pub mod person;
+pub mod rfm;
 pub mod routing;
 pub mod rules;
 pub mod site;

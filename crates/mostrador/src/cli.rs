@@ -1,7 +1,7 @@
 //! Command-line definitions. Every setting has a flag and an environment variable; `--help`
 //! documents each one.
 
-use crate::{bench, demo, guard, runtime};
+use crate::{bench, demo, guard, rfm, runtime};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
@@ -46,6 +46,23 @@ pub enum Command {
     /// `{"allowed": true|false, "reasons": ["phone_number", ...]}` (or `{"error": "..."}` for a
     /// malformed line).
     Guard,
+    /// Score customers by recency, frequency and monetary value (RFM, rules in the README):
+    /// reads an order history as CSV and writes one row per customer to standard output,
+    /// `customer_id,recency_days,frequency,monetary,r,f,m,segment`, in customer-id order.
+    Rfm(RfmArgs),
+}
+
+#[derive(Args)]
+pub struct RfmArgs {
+    /// The order history: CSV with a header row naming `customer_id`, `order_id`, `date`
+    /// (`YYYY-MM-DD` or RFC 3339) and `amount` (a decimal with a dot, e.g. `189.90`); other
+    /// columns are ignored. Lines sharing an order id are one order. `-` reads standard input.
+    #[arg(long)]
+    pub orders_csv: PathBuf,
+    /// The analysis date (`YYYY-MM-DD`). Lines dated after it are left out (and counted on
+    /// standard error).
+    #[arg(long, value_parser = rfm::parse_as_of)]
+    pub as_of: chrono::NaiveDate,
 }
 
 #[derive(Args, Clone)]
@@ -212,6 +229,29 @@ pub enum BenchCommand {
     /// in process against the simulator and without a worker, next to a `GET /healthz` baseline
     /// and a series of duplicate deliveries. Mercado Libre wants a 200 within 500 ms.
     Webhook(BenchWebhookArgs),
+    /// RFM scoring (`domain::rfm`) on a synthetic history, best of 3, next to a pandas
+    /// implementation of the same rules (`scripts/rfm_pandas.py`) run on the same data when
+    /// `python3 -c 'import pandas'` works; fails if the two write different scores.
+    Rfm(BenchRfmArgs),
+}
+
+#[derive(Args)]
+pub struct BenchRfmArgs {
+    /// Order lines in the synthetic history (one order each, over two years).
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u32).range(0..=50_000_000))]
+    pub orders: u32,
+    /// Customers; each buys once, and the remaining orders go mostly to a few repeat buyers.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u32).range(1..=50_000_000))]
+    pub customers: u32,
+    /// Seed of the synthetic history: the same seed gives the same history.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The Python interpreter that runs the pandas side.
+    #[arg(long, default_value = "python3")]
+    pub python: String,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]
@@ -264,7 +304,9 @@ impl Cli {
             }
             Command::Meli(MeliCommand::Parse { kind, file }) => Ok(parse(&kind, &file)),
             Command::Bench(BenchCommand::Webhook(args)) => bench::webhook(args).await,
+            Command::Bench(BenchCommand::Rfm(args)) => rfm::bench::run(args),
             Command::Guard => guard::run(),
+            Command::Rfm(args) => rfm::run(args),
         }
     }
 }

@@ -9,11 +9,14 @@
 //! - `migrate`: apply database migrations and exit.
 //! - `bench webhook`: the webhook's acknowledgement path against a `/healthz` baseline.
 //! - `guard`: the outgoing-text guard over JSON lines on standard input.
+//! - `rfm`: recency, frequency and monetary scores of an order history (CSV in, CSV out).
+//! - `bench rfm`: that scoring on a synthetic history, next to pandas on the same data.
 
 mod bench;
 mod cli;
 mod demo;
 mod guard;
+mod rfm;
 mod runtime;
 
 use clap::Parser;
