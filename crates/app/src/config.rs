@@ -11,7 +11,14 @@ pub struct AppConfig {
     pub secret_key: [u8; 32],
     /// The Set-Cookie `Secure` flag: on whenever `public_url` is https.
     pub secure_cookies: bool,
+    /// Finished jobs are purged this many days after they finished.
+    pub keep_jobs_days: u32,
+    /// Processed and ignored notifications are purged this many days after they arrived.
+    pub keep_notifications_days: u32,
 }
+
+/// How long finished work is kept by default: long enough to look into last month's problems.
+pub const DEFAULT_KEEP_DAYS: u32 = 30;
 
 impl AppConfig {
     pub fn new(meli_app_id: i64, public_url: &str, secret_key: [u8; 32]) -> Self {
@@ -22,6 +29,8 @@ impl AppConfig {
             public_url,
             secret_key,
             secure_cookies,
+            keep_jobs_days: DEFAULT_KEEP_DAYS,
+            keep_notifications_days: DEFAULT_KEEP_DAYS,
         }
     }
 

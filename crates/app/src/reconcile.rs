@@ -107,8 +107,37 @@ pub async fn run_scheduler(state: AppState, every: Duration, shutdown: impl Futu
                 if let Err(e) = schedule_sweep(&state).await {
                     tracing::warn!(error = %e, "could not schedule the reconciliation sweep");
                 }
+                purge(&state).await;
             }
         }
+    }
+}
+
+/// Keeps storage bounded: finished jobs, old notifications, expired sessions and OAuth states go
+/// (ages from the configuration). A failure is logged and tried again at the next sweep.
+pub async fn purge(state: &AppState) {
+    let now = Utc::now();
+    let days = |d: u32| chrono::Duration::days(i64::from(d));
+    match state
+        .store
+        .purge(
+            now - days(state.config.keep_jobs_days),
+            now - days(state.config.keep_notifications_days),
+            now,
+        )
+        .await
+    {
+        Ok(counts) if counts != store::PurgeCounts::default() => {
+            tracing::info!(
+                jobs = counts.jobs,
+                notifications = counts.notifications,
+                sessions = counts.sessions,
+                oauth_states = counts.oauth_states,
+                "purged finished work"
+            )
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not purge finished work"),
     }
 }
 

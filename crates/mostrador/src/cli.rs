@@ -130,6 +130,23 @@ pub struct ServeArgs {
     /// Seconds between reconciliation sweeps (missed feeds, unanswered questions); minimum 10.
     #[arg(long, env = "MOSTRADOR_RECONCILE_EVERY", default_value_t = 600)]
     pub reconcile_every: u64,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
+}
+
+/// How long finished work is kept; each sweep purges what is older.
+#[derive(Args, Clone, Copy)]
+pub struct RetentionArgs {
+    /// Days a finished (done or dead) job is kept.
+    #[arg(long, env = "MOSTRADOR_KEEP_JOBS_DAYS", default_value_t = app::config::DEFAULT_KEEP_DAYS)]
+    pub keep_jobs_days: u32,
+    /// Days a processed, failed or ignored notification is kept.
+    #[arg(
+        long,
+        env = "MOSTRADOR_KEEP_NOTIFICATIONS_DAYS",
+        default_value_t = app::config::DEFAULT_KEEP_DAYS
+    )]
+    pub keep_notifications_days: u32,
 }
 
 #[derive(Args)]
@@ -144,6 +161,8 @@ pub struct WorkerArgs {
     /// Seconds between reconciliation sweeps (missed feeds, unanswered questions); minimum 10.
     #[arg(long, env = "MOSTRADOR_RECONCILE_EVERY", default_value_t = 600)]
     pub reconcile_every: u64,
+    #[command(flatten)]
+    pub retention: RetentionArgs,
 }
 
 #[derive(Args, Clone)]

@@ -2,7 +2,8 @@
 //! worker, and shutting both down on Ctrl-C.
 
 use crate::cli::{
-    CreateOrgArgs, CreateUserArgs, MeliArgs, RoleArg, ServeArgs, WorkerArgs, ensure_public_url,
+    CreateOrgArgs, CreateUserArgs, MeliArgs, RetentionArgs, RoleArg, ServeArgs, WorkerArgs,
+    ensure_public_url,
 };
 use anyhow::{Context, bail};
 use app::{AppConfig, AppState, Worker};
@@ -177,6 +178,7 @@ impl Running {
 
 /// The shared start of `serve` and `worker`: configuration checked, key loaded, database opened.
 async fn production_state(
+    retention: RetentionArgs,
     meli_args: &MeliArgs,
     public_url: &str,
     db_url: &str,
@@ -184,7 +186,9 @@ async fn production_state(
 ) -> anyhow::Result<AppState> {
     ensure_public_url(public_url)?;
     let key = secret_key(meli_args.secret_key.as_deref(), data_dir, db_url)?;
-    let config = AppConfig::new(meli_args.meli_client_id, public_url, key);
+    let mut config = AppConfig::new(meli_args.meli_client_id, public_url, key);
+    config.keep_jobs_days = retention.keep_jobs_days;
+    config.keep_notifications_days = retention.keep_notifications_days;
     let meli = meli_client(
         meli_args,
         config.oauth_redirect_uri(),
@@ -201,7 +205,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(u) => u.clone(),
         None => default_sqlite_url(&args.common.data_dir)?,
     };
-    let state = production_state(&args.meli, &args.public_url, &url, &args.common.data_dir).await?;
+    let state = production_state(
+        args.retention,
+        &args.meli,
+        &args.public_url,
+        &url,
+        &args.common.data_dir,
+    )
+    .await?;
     let config = state.config.clone();
     let listener = TcpListener::bind(args.common.bind)
         .await
@@ -225,7 +236,14 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 pub async fn worker(args: WorkerArgs) -> anyhow::Result<()> {
     let url = args.db.url()?;
-    let state = production_state(&args.meli, &args.public_url, &url, &args.db.data_dir).await?;
+    let state = production_state(
+        args.retention,
+        &args.meli,
+        &args.public_url,
+        &url,
+        &args.db.data_dir,
+    )
+    .await?;
     println!("Mostrador worker running on {}", redact(&url));
     let (stop, watch) = tokio::sync::watch::channel(false);
     let sweeps = tokio::spawn(app::reconcile::run_scheduler(

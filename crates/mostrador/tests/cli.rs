@@ -206,6 +206,8 @@ fn serve_help_documents_every_setting_and_bad_config_is_refused() {
         "MOSTRADOR_BIND",
         "MOSTRADOR_DATA_DIR",
         "MOSTRADOR_SECRET_KEY",
+        "MOSTRADOR_KEEP_JOBS_DAYS",
+        "MOSTRADOR_KEEP_NOTIFICATIONS_DAYS",
     ] {
         assert!(help.contains(setting), "--help lacks {setting}:\n{help}");
     }

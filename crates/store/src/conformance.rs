@@ -2552,6 +2552,107 @@ pub async fn conversations_carry_their_context_route_and_answer_times(store: &dy
     assert!(store.answer_samples(other_org()).await.unwrap().is_empty());
 }
 
+pub async fn purging_keeps_live_work_and_final_states(store: &dyn Store) {
+    // Done: notification n-1 with its job, completed.
+    store
+        .record_notification(notification("n-1"), Some(job("k", Some("q:1"), at(0))))
+        .await
+        .unwrap();
+    let done = store.claim_job(at(1), at(60)).await.unwrap().unwrap();
+    store.complete_job(&done).await.unwrap();
+    // Still queued: n-2 and its job; running: another job.
+    store
+        .record_notification(notification("n-2"), Some(job("k", Some("q:2"), at(0))))
+        .await
+        .unwrap();
+    store.enqueue(job("k", Some("q:3"), at(0))).await.unwrap();
+    let running = store.claim_job(at(1), at(60)).await.unwrap().unwrap();
+    assert_ne!(running.id, done.id);
+
+    let ana = store
+        .create_person(new_person(people_org(store).await, "ana@example.com"))
+        .await
+        .unwrap();
+    store.create_session("old", ana.id, at(10)).await.unwrap();
+    store
+        .create_session("live", ana.id, at(1000))
+        .await
+        .unwrap();
+    let state = |name: &str, expires| OAuthState {
+        org_id: ana.org_id,
+        state: name.to_string(),
+        pkce_verifier: "v".to_string(),
+        site_id: "MLA".to_string(),
+        created_by: Some(ana.id),
+        expires_at: expires,
+    };
+    store.put_oauth_state(&state("old", at(10))).await.unwrap();
+    store
+        .put_oauth_state(&state("live", at(1000)))
+        .await
+        .unwrap();
+
+    // Jobs finished before tomorrow go; notifications are kept (received after the cutoff).
+    let tomorrow = Utc::now() + Duration::days(1);
+    let first = store.purge(tomorrow, at(-1), at(100)).await.unwrap();
+    assert_eq!(
+        (
+            first.jobs,
+            first.notifications,
+            first.sessions,
+            first.oauth_states
+        ),
+        (1, 0, 1, 1)
+    );
+    assert!(store.job(done.id).await.unwrap().is_none());
+    assert_eq!(
+        store.job(running.id).await.unwrap().unwrap().state,
+        JobState::Running
+    );
+    assert_eq!(
+        store.job_counts().await.unwrap().queued,
+        1,
+        "queued work stays"
+    );
+    let states: Vec<_> = store
+        .recent_notifications(org(), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.dedup_key, n.state))
+        .collect();
+    assert!(
+        states.contains(&("n-1".to_string(), NotificationState::Processed)),
+        "the final state survives its job: {states:?}"
+    );
+    assert!(
+        store
+            .session_person("live", at(100))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .take_oauth_state("live", at(100))
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // Now old notifications go too, but never one whose work is still queued.
+    let second = store.purge(tomorrow, at(1), at(100)).await.unwrap();
+    assert_eq!(second.notifications, 1);
+    let left: Vec<_> = store
+        .recent_notifications(org(), 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| n.dedup_key)
+        .collect();
+    assert_eq!(left, vec!["n-2".to_string()]);
+}
+
 /// Generates one `#[tokio::test]` per conformance case.
 ///
 /// - `conformance_tests!(make)`: `make` is a future yielding a fresh store, awaited per test.
@@ -2602,6 +2703,7 @@ macro_rules! conformance_tests {
             orders_and_claims_round_trip_within_their_organization,
             teams_members_and_routes_stay_in_their_organization,
             conversations_carry_their_context_route_and_answer_times,
+            purging_keeps_live_work_and_final_states,
         );
     };
     ($make:expr $(,)?) => {

@@ -246,6 +246,16 @@ pub trait IntakeStore: Send + Sync + 'static {
     async fn org_jobs(&self, org: OrgId, limit: i64) -> StoreResult<Vec<Job>>;
     /// The earliest `run_at` among queued jobs, so an idle worker knows how long to sleep.
     async fn next_job_due(&self) -> StoreResult<Option<DateTime<Utc>>>;
+    /// Deletes what is no longer needed, so storage stays bounded: finished (done or dead) jobs
+    /// last changed before `jobs_before`, notifications received before `notifications_before`
+    /// whose work is over (their final state is written on them first, so it survives the job),
+    /// and sessions and OAuth states expired at `now`. Queued and running work is never touched.
+    async fn purge(
+        &self,
+        jobs_before: DateTime<Utc>,
+        notifications_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PurgeCounts>;
 }
 
 /// Cached Mercado Libre context: listings and the buyers known to each store.

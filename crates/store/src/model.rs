@@ -242,6 +242,15 @@ pub struct Job {
     pub claim_id: Option<String>,
 }
 
+/// What one purge deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct PurgeCounts {
+    pub jobs: u64,
+    pub notifications: u64,
+    pub sessions: u64,
+    pub oauth_states: u64,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct JobCounts {
     pub queued: i64,

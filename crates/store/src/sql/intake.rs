@@ -8,7 +8,7 @@
 use super::{Driver, Exec, ReadAs, Row, Tx};
 use crate::{
     IntakeStore, Job, JobCounts, JobState, NewJob, NewNotification, NotificationRecord,
-    NotificationState, RecordOutcome, StoreError, StoreResult, args,
+    NotificationState, PurgeCounts, RecordOutcome, StoreError, StoreResult, args,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -391,6 +391,56 @@ impl<D: Driver> IntakeStore for D {
         let sql =
             format!("SELECT {JOB_COLS} FROM jobs WHERE org_id = $1 ORDER BY id DESC LIMIT $2");
         self.read_all_as(&sql, args![org, limit.max(0)], job).await
+    }
+
+    async fn purge(
+        &self,
+        jobs_before: DateTime<Utc>,
+        notifications_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<PurgeCounts> {
+        let mut tx = self.begin().await?;
+        // A notification reads its state through its job; write the final state on it before
+        // the job goes.
+        tx.execute(
+            "UPDATE notifications SET
+                 state = (SELECT CASE WHEN j.state = 'done' THEN 'processed' ELSE 'failed' END
+                          FROM jobs j WHERE j.id = notifications.job_id),
+                 job_id = NULL
+             WHERE job_id IN (SELECT id FROM jobs
+                              WHERE state IN ('done', 'dead') AND updated_at < $1)",
+            args![jobs_before],
+        )
+        .await?;
+        let jobs = tx
+            .execute(
+                "DELETE FROM jobs WHERE state IN ('done', 'dead') AND updated_at < $1",
+                args![jobs_before],
+            )
+            .await?;
+        let notifications = tx
+            .execute(
+                "DELETE FROM notifications WHERE received_at < $1
+                   AND state IN ('processed', 'failed', 'ignored')",
+                args![notifications_before],
+            )
+            .await?;
+        let sessions = tx
+            .execute("DELETE FROM sessions WHERE expires_at <= $1", args![now])
+            .await?;
+        let oauth_states = tx
+            .execute(
+                "DELETE FROM oauth_states WHERE expires_at <= $1",
+                args![now],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(PurgeCounts {
+            jobs,
+            notifications,
+            sessions,
+            oauth_states,
+        })
     }
 
     async fn next_job_due(&self) -> StoreResult<Option<DateTime<Utc>>> {
