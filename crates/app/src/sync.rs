@@ -138,6 +138,26 @@ pub async fn fetch_message(state: &AppState, p: FetchMessage) -> Result<(), JobE
     .await
 }
 
+/// A pack's orders (or the one order of a pack-less sale) as already stored, else read from
+/// Mercado Libre and stored. Re-reading a conversation on every buyer message must not cost a
+/// pack, order and shipment call each time: an order's own changes arrive as `orders_v2`,
+/// which re-reads it (`fetch_order`).
+async fn pack_orders(
+    state: &AppState,
+    org: OrgId,
+    seller: SellerId,
+    pack_id: i64,
+) -> Result<Vec<Order>, JobError> {
+    let known = state.store.pack_orders(org, PackId(pack_id)).await?;
+    if !known.is_empty() {
+        return Ok(known);
+    }
+    if let Some(order) = state.store.org_order(org, OrderId(pack_id)).await? {
+        return Ok(vec![order]);
+    }
+    store_pack_orders(state, org, seller, pack_id).await
+}
+
 /// Reads a pack's orders (its context: what was bought) and stores them.
 async fn store_pack_orders(
     state: &AppState,
@@ -265,7 +285,7 @@ pub async fn sync_pack(state: &AppState, p: SyncPack) -> Result<(), JobError> {
             break;
         }
     }
-    let orders = store_pack_orders(state, org, seller, p.pack_id).await?;
+    let orders = pack_orders(state, org, seller, p.pack_id).await?;
     let buyer_started = messages
         .iter()
         .any(|m| m.from_user_id().is_some_and(|u| u != seller.0));
@@ -476,7 +496,7 @@ pub async fn fetch_claim(state: &AppState, p: FetchClaim) -> Result<(), JobError
     };
     state.store.upsert_claim(&ours).await?;
     let orders = match ours.order_id {
-        Some(order) => store_pack_orders(state, org, seller, order.0).await?,
+        Some(order) => pack_orders(state, org, seller, order.0).await?,
         None => Vec::new(),
     };
     let messages = with_token(state, seller, |t| async move {

@@ -20,11 +20,3 @@ pub fn db_err(e: sqlx::Error) -> StoreError {
         _ => StoreError::Backend(e.to_string()),
     }
 }
-
-/// Like [`db_err`], but names the business conflict instead of echoing the constraint text.
-pub fn conflict_as(code: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
-    move |e| match db_err(e) {
-        StoreError::Conflict(_) => StoreError::Conflict(code.to_string()),
-        other => other,
-    }
-}
