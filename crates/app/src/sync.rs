@@ -7,6 +7,7 @@ use crate::state::AppState;
 use chrono::{DateTime, FixedOffset, Utc};
 use domain::routing::Route;
 use domain::*;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use store::{MessageExtra, NewJob, NewMessage, ThreadContext, UpsertConversation};
 
@@ -240,6 +241,11 @@ async fn convert_order(
         last_updated: utc(o.last_change()).unwrap_or(created),
         total_amount: o.total_amount.unwrap_or_default(),
         paid_amount: o.paid_amount.unwrap_or_default(),
+        refunded_amount: o
+            .payments
+            .iter()
+            .filter_map(|p| p.transaction_amount_refunded)
+            .fold(Decimal::ZERO, |sum, r| sum.checked_add(r).unwrap_or(sum)),
         currency_id: currency.clone(),
         buyer_id: MeliUserId(o.buyer_id().unwrap_or_default()),
         shipment_id: o.shipment_id(),

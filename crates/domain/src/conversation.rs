@@ -286,6 +286,10 @@ pub struct Order {
     pub last_updated: DateTime<Utc>,
     pub total_amount: Decimal,
     pub paid_amount: Decimal,
+    /// What was refunded of it (the sum of the payments' `transaction_amount_refunded`); a
+    /// partially refunded order counts net of it ([`crate::sales`]).
+    #[serde(default)]
+    pub refunded_amount: Decimal,
     pub currency_id: String,
     pub buyer_id: MeliUserId,
     pub shipment_id: Option<i64>,

@@ -15,6 +15,8 @@
 //! - [`person`]: organizations, their people and roles.
 //! - [`routing`]: modules, groups and departments, and where each category goes.
 //! - [`rfm`]: recency, frequency and monetary scores per customer, their segments and groups.
+//! - [`sales`]: which orders count as sales, for how much and when; [`period`]: the success
+//!   monitor's periods as days of the store's zone.
 //!
 //! Nothing here knows about HTTP or SQL: the `store` crate persists these types and the `app`
 //! crate moves them between Mercado Libre and people.
@@ -26,10 +28,12 @@ pub mod guard;
 pub mod ids;
 pub mod lifecycle;
 pub mod money;
+pub mod period;
 pub mod person;
 pub mod rfm;
 pub mod routing;
 pub mod rules;
+pub mod sales;
 pub mod site;
 
 pub use conversation::*;

@@ -86,7 +86,39 @@ pub enum RfmError {
 pub fn score(orders: &[OrderLine], as_of: NaiveDate) -> Result<Scores, RfmError> {
     let grouped = Grouped::new(orders, as_of);
     let totals = grouped.totals(orders)?;
+    Ok(Scores {
+        customers: rank(&totals, as_of),
+        ignored_after_as_of: grouped.ignored,
+    })
+}
 
+/// One customer's figures already added up (a store keeps them per buyer, so scoring a store
+/// need not read every order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerTotals {
+    pub customer_id: String,
+    pub last_order: NaiveDate,
+    /// Distinct orders; at least 1.
+    pub orders: u64,
+    pub monetary: Decimal,
+}
+
+/// [`score`] for customers whose figures are already added up: the same ranks, labels and
+/// segments. A last order after `as_of` counts as recency 0.
+pub fn score_totals(customers: &[CustomerTotals], as_of: NaiveDate) -> Vec<CustomerRfm> {
+    let totals: Vec<Totals> = customers
+        .iter()
+        .map(|c| Totals {
+            id: &c.customer_id,
+            last: c.last_order.min(as_of),
+            orders: c.orders,
+            monetary: c.monetary,
+        })
+        .collect();
+    rank(&totals, as_of)
+}
+
+fn rank(totals: &[Totals], as_of: NaiveDate) -> Vec<CustomerRfm> {
     // Customers in id order once; every later sort is stable over it, so ties come out in id
     // order without comparing ids again.
     let numeric = bins::all_integers(totals.iter().map(|t| t.id));
@@ -98,7 +130,7 @@ pub fn score(orders: &[OrderLine], as_of: NaiveDate) -> Result<Scores, RfmError>
     let f = labels(&by_id, |a, b| a.orders.cmp(&b.orders));
     let m = labels(&by_id, |a, b| a.monetary.cmp(&b.monetary));
 
-    let customers = by_id
+    by_id
         .iter()
         .zip(recency)
         .zip(r.zip(f).zip(m))
@@ -112,11 +144,7 @@ pub fn score(orders: &[OrderLine], as_of: NaiveDate) -> Result<Scores, RfmError>
             m,
             segment: Segment::classify(r, f, m),
         })
-        .collect();
-    Ok(Scores {
-        customers,
-        ignored_after_as_of: grouped.ignored,
-    })
+        .collect()
 }
 
 /// The quintile of each value (in input order) by its rank in ascending order, ties by position.

@@ -118,6 +118,14 @@ pub struct OrderPayment {
         deserialize_with = "crate::de::opt_decimal"
     )]
     pub total_paid_amount: Option<Decimal>,
+    /// What was refunded of this payment (a partial refund leaves the order
+    /// `partially_refunded`; a full one cancels it).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::de::opt_decimal"
+    )]
+    pub transaction_amount_refunded: Option<Decimal>,
     /// `ARS`, `BRL`, …
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub currency_id: Option<String>,

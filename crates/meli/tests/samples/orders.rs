@@ -333,3 +333,25 @@ fn billing_info_broken_samples_once_repaired() {
         Some("test_user_937841642@testuser.com")
     );
 }
+
+#[test]
+fn a_partial_refund_is_read_from_the_payments() {
+    let o = order_from(
+        r#"{"id": 2000001, "status": "partially_refunded", "currency_id": "ARS",
+            "total_amount": 100.0, "paid_amount": 100.0,
+            "payments": [
+              {"id": 1, "status": "approved", "transaction_amount": 60.0,
+               "transaction_amount_refunded": 25.5},
+              {"id": "2", "status": "approved", "transaction_amount": 40,
+               "transaction_amount_refunded": "0"},
+              {"id": 3, "status": "approved", "transaction_amount_refunded": null}
+            ]}"#,
+    );
+    assert_eq!(o.status, Some(OrderStatus::PartiallyRefunded));
+    let refunded: Vec<_> = o
+        .payments
+        .iter()
+        .map(|p| p.transaction_amount_refunded)
+        .collect();
+    assert_eq!(refunded, vec![Some(dec("25.5")), Some(dec("0")), None]);
+}
