@@ -75,3 +75,8 @@ mod file_backed {
         store::conformance::people_email_is_unique_case_insensitively(&store).await;
     }
 }
+
+mod figures {
+    use store_sqlite::SqliteStore;
+    store::conformance_figures_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
+}

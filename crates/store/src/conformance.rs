@@ -2174,6 +2174,7 @@ fn order(id: i64, pack: Option<i64>) -> Order {
         last_updated: at(5),
         total_amount: Decimal::from_str("12345678.90").unwrap(),
         paid_amount: Decimal::from_str("12345678.90").unwrap(),
+        refunded_amount: Decimal::ZERO,
         currency_id: "ARS".to_string(),
         buyer_id: MeliUserId(BIG_ID),
         shipment_id: Some(BIG_ID),

@@ -23,6 +23,8 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_figures;
 pub mod model;
 pub mod sql;
 #[cfg(feature = "sqlx")]
@@ -32,6 +34,7 @@ pub mod sqlx_errors;
 pub mod support;
 
 pub use model::*;
+pub use sql::figures::{BuyerTotals, CurrencyTotals, OrderLine, OrderPage, RevenueBucket};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -70,6 +73,7 @@ pub trait Store:
     + CatalogStore
     + ConversationStore
     + CommerceStore
+    + FiguresStore
     + TeamStore
 {
 }
@@ -82,6 +86,7 @@ impl<T> Store for T where
         + CatalogStore
         + ConversationStore
         + CommerceStore
+        + FiguresStore
         + TeamStore
 {
 }
@@ -284,6 +289,57 @@ pub trait CommerceStore: Send + Sync + 'static {
     async fn org_claim(&self, org: OrgId, id: ClaimId) -> StoreResult<Option<Claim>>;
 }
 
+/// The success monitor's figures (README "Revenue rules"), from rollups kept in step with the
+/// orders. Hours are hours since the Unix epoch (UTC): a period is `[from_hour, to_hour)`, the
+/// store's midnights being whole hours. Everything is scoped to the organization.
+#[async_trait]
+pub trait FiguresStore: Send + Sync + 'static {
+    /// Per currency: every order, the sales and their revenue in the hours.
+    async fn sales_totals(
+        &self,
+        org: OrgId,
+        seller: SellerId,
+        from_hour: i64,
+        to_hour: i64,
+    ) -> StoreResult<Vec<CurrencyTotals>>;
+    /// Sales and revenue per currency and bucket of `bucket_hours` hours counted from
+    /// `from_hour`; empty buckets are left out.
+    async fn revenue_buckets(
+        &self,
+        org: OrgId,
+        seller: SellerId,
+        from_hour: i64,
+        to_hour: i64,
+        bucket_hours: i64,
+    ) -> StoreResult<Vec<RevenueBucket>>;
+    /// The orders (any status) placed in `[from, to)`, newest first, one page, and how many
+    /// there are. `limit` is capped at 10,000.
+    async fn period_orders(
+        &self,
+        org: OrgId,
+        seller: SellerId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<OrderPage>;
+    /// Every buyer with a sale in the currency, with their last sale, sales and revenue.
+    async fn buyer_totals(
+        &self,
+        org: OrgId,
+        seller: SellerId,
+        currency_id: &str,
+    ) -> StoreResult<Vec<BuyerTotals>>;
+    /// The currencies the store has sold in.
+    async fn sale_currencies(&self, org: OrgId, seller: SellerId) -> StoreResult<Vec<String>>;
+    /// Inserts orders known to be new in large batches, WITHOUT touching the rollups (history
+    /// loads and benchmarks); call [`FiguresStore::rebuild_figures`] for each store afterwards.
+    /// `Conflict` or `Backend` when an order id is taken.
+    async fn insert_new_orders(&self, orders: &[Order]) -> StoreResult<()>;
+    /// Recomputes a store's rollups from its orders.
+    async fn rebuild_figures(&self, org: OrgId, seller: SellerId) -> StoreResult<()>;
+}
+
 /// Groups, departments and their members, and where each store's categories go.
 #[async_trait]
 pub trait TeamStore: Send + Sync + 'static {
@@ -437,7 +493,7 @@ pub trait ConversationStore: Send + Sync + 'static {
 /// The storage traits, for `use store::prelude::*` wherever a store's methods are called.
 pub mod prelude {
     pub use crate::{
-        CatalogStore, CommerceStore, ConnectionStore, ConversationStore, Health, IntakeStore,
-        PeopleStore, Store, TeamStore,
+        CatalogStore, CommerceStore, ConnectionStore, ConversationStore, FiguresStore, Health,
+        IntakeStore, PeopleStore, Store, TeamStore,
     };
 }

@@ -62,6 +62,7 @@ pub async fn seed_desk(app: &TestApp, org: OrgId, seller: i64, currency: &str, b
         last_updated: ordered_at(),
         total_amount: money(total),
         paid_amount: money(total),
+        refunded_amount: Default::default(),
         currency_id: currency.into(),
         buyer_id: buyer,
         shipment_id: Some(base + 7),

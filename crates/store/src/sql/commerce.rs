@@ -1,13 +1,13 @@
 //! Orders and claims, kept as Mercado Libre last showed them.
 
-use super::{Driver, ReadAs, Row};
+use super::{Driver, Exec, ReadAs, Row, Tx, figures};
 use crate::{CommerceStore, StoreError, StoreResult, args};
 use async_trait::async_trait;
 use chrono::Utc;
 use domain::*;
 
 const ORDER_COLS: &str = "order_id, org_id, seller_id, pack_id, status, status_detail, \
-    date_created, date_closed, last_updated, total_amount, paid_amount, currency_id, buyer_id, \
+    date_created, date_closed, last_updated, total_amount, paid_amount, refunded_amount, currency_id, buyer_id, \
     shipment_id, shipping_status, items";
 
 const CLAIM_COLS: &str = "claim_id, org_id, seller_id, order_id, reason_id, claim_type, stage, \
@@ -30,6 +30,7 @@ fn order(row: &Row) -> StoreResult<Order> {
         last_updated: row.time("last_updated")?,
         total_amount: row.decimal("total_amount")?,
         paid_amount: row.decimal("paid_amount")?,
+        refunded_amount: row.decimal("refunded_amount")?,
         currency_id: row.text("currency_id")?,
         buyer_id: MeliUserId(row.i64("buyer_id")?),
         shipment_id: row.opt_i64("shipment_id")?,
@@ -64,19 +65,27 @@ fn json_of<T: serde::Serialize>(value: &T) -> StoreResult<serde_json::Value> {
 impl<D: Driver> CommerceStore for D {
     async fn upsert_order(&self, o: &Order) -> StoreResult<()> {
         let now = Utc::now();
-        self.write_count(
+        let mut tx = self.begin().await?;
+        // The rollups of where the order was and where it is now (the success monitor's
+        // figures) change with it, in the same transaction.
+        let before =
+            figures::stored_place(&mut tx, o.order_id, self.dialect().for_update()).await?;
+        tx.execute(
             "INSERT INTO orders (order_id, org_id, seller_id, pack_id, status, status_detail,
                  date_created, date_closed, last_updated, total_amount, paid_amount, currency_id,
-                 buyer_id, shipment_id, shipping_status, items, created_at, updated_at)
+                 buyer_id, shipment_id, shipping_status, items, created_at, updated_at,
+                 refunded_amount, sale_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 $17)
+                 $17, $18, $19)
              ON CONFLICT (order_id) DO UPDATE SET
                  org_id = excluded.org_id, pack_id = excluded.pack_id, status = excluded.status,
                  status_detail = excluded.status_detail, date_closed = excluded.date_closed,
                  last_updated = excluded.last_updated, total_amount = excluded.total_amount,
                  paid_amount = excluded.paid_amount, currency_id = excluded.currency_id,
                  shipment_id = excluded.shipment_id, shipping_status = excluded.shipping_status,
-                 items = excluded.items, updated_at = excluded.updated_at",
+                 items = excluded.items, updated_at = excluded.updated_at,
+                 refunded_amount = excluded.refunded_amount,
+                 sale_at = COALESCE(excluded.date_closed, orders.date_created)",
             args![
                 o.order_id,
                 o.org_id,
@@ -94,11 +103,16 @@ impl<D: Driver> CommerceStore for D {
                 o.shipment_id,
                 o.shipping_status.as_deref(),
                 json_of(&o.items)?,
-                now
+                now,
+                o.refunded_amount,
+                domain::sales::sale_at(o)
             ],
         )
         .await?;
-        Ok(())
+        let after = figures::stored_place(&mut tx, o.order_id, "").await?;
+        let places: Vec<_> = before.into_iter().chain(after).collect();
+        figures::refresh(&mut tx, &places).await?;
+        tx.commit().await
     }
 
     async fn order(&self, id: OrderId) -> StoreResult<Option<Order>> {

@@ -16,6 +16,7 @@ mod cell;
 pub(crate) mod commerce;
 pub(crate) mod connections;
 pub(crate) mod conversations;
+pub mod figures;
 pub mod intake;
 pub(crate) mod people;
 pub(crate) mod teams;
