@@ -15,6 +15,8 @@
 //! - [`auth`] signs agents in; [`error`] maps failures to HTTP in one place, [`extract`] turns
 //!   malformed requests into those errors, and [`edge`] gives every response its error shape,
 //!   security headers and timeout.
+//! - [`figures`]: the success monitor's numbers (revenue rules, periods, RFM per store), served
+//!   by the `/monitor` pages and [`monitor_api`].
 //! - [`i18n`] picks each page's language (Spanish, Portuguese, English) and words it;
 //!   [`localtime`] shows times in the store's zone.
 //!
@@ -32,6 +34,7 @@ pub mod desk;
 pub mod edge;
 pub mod error;
 pub mod extract;
+pub mod figures;
 pub mod filters;
 pub mod guard;
 pub mod i18n;
@@ -39,6 +42,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod live;
 pub mod localtime;
+pub mod monitor_api;
 pub mod openapi;
 pub mod outbox;
 pub mod people;
@@ -82,6 +86,7 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .route("/healthz", get(healthz))
         .merge(webhook)
         .merge(api::routes())
+        .merge(monitor_api::routes())
         .merge(people::routes())
         .merge(desk::routes())
         .route("/api/openapi.json", get(openapi::document))

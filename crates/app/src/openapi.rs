@@ -32,6 +32,10 @@ use utoipa::OpenApi;
         crate::desk::set_status,
         crate::desk::start_with_option,
         crate::desk::answer_times,
+        crate::monitor_api::monitor,
+        crate::monitor_api::orders,
+        crate::monitor_api::orders_csv,
+        crate::monitor_api::rfm,
         document,
         crate::healthz,
         crate::ingest::webhook

@@ -142,7 +142,10 @@ pub fn day_start(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
     (0..24)
         .filter_map(|h| day.and_hms_opt(h, 0, 0))
         .find_map(|t| zone.from_local_datetime(&t).earliest())
-        .map_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc(), |t| t.to_utc())
+        .map_or_else(
+            || day.and_time(chrono::NaiveTime::MIN).and_utc(),
+            |t| t.to_utc(),
+        )
 }
 
 /// Runs of consecutive days that all last 24 hours: within one, the local day of an hour is
@@ -192,13 +195,21 @@ mod tests {
         let p = Period::of(Preset::Last7, today, None, None).unwrap();
         assert_eq!((p.from, p.to, p.days()), (date("2025-03-09"), today, 7));
         let prev = p.previous();
-        assert_eq!((prev.from, prev.to), (date("2025-03-02"), date("2025-03-08")));
+        assert_eq!(
+            (prev.from, prev.to),
+            (date("2025-03-02"), date("2025-03-08"))
+        );
         let month = Period::of(Preset::ThisMonth, today, None, None).unwrap();
         assert_eq!((month.from, month.days()), (date("2025-03-01"), 15));
         assert_eq!(month.previous().from, date("2025-02-14"));
         let day = Period::of(Preset::Today, today, None, None).unwrap();
         assert_eq!(day.previous().from, date("2025-03-14"));
-        assert_eq!(Period::of(Preset::Last90, today, None, None).unwrap().days(), 90);
+        assert_eq!(
+            Period::of(Preset::Last90, today, None, None)
+                .unwrap()
+                .days(),
+            90
+        );
     }
 
     #[test]
@@ -238,7 +249,12 @@ mod tests {
                 to: date("2027-12-31"),
             };
             for day in p.each_day() {
-                assert_eq!(day_start(day, zone).timestamp() % 3600, 0, "{} {day}", site.code);
+                assert_eq!(
+                    day_start(day, zone).timestamp() % 3600,
+                    0,
+                    "{} {day}",
+                    site.code
+                );
             }
         }
     }

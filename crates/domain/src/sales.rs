@@ -37,7 +37,9 @@ pub fn sale_value_of(status: &str, total: Decimal, refunded: Decimal) -> Option<
     if !is_sale(status) {
         return None;
     }
-    let net = total.checked_sub(refunded.max(Decimal::ZERO)).unwrap_or(total);
+    let net = total
+        .checked_sub(refunded.max(Decimal::ZERO))
+        .unwrap_or(total);
     Some(net.max(Decimal::ZERO))
 }
 
@@ -148,7 +150,10 @@ mod tests {
 
     #[test]
     fn average_ticket_is_exact() {
-        assert_eq!(average_ticket(d("100"), 3).unwrap().round_dp(4), d("33.3333"));
+        assert_eq!(
+            average_ticket(d("100"), 3).unwrap().round_dp(4),
+            d("33.3333")
+        );
         assert_eq!(average_ticket(d("100"), 0), None);
     }
 }

@@ -59,9 +59,9 @@ pub async fn webhook(args: BenchWebhookArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The database under measurement, and what to clean up afterwards.
-struct BenchDb {
-    store: Arc<dyn Store>,
-    label: String,
+pub(crate) struct BenchDb {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) label: String,
     cleanup: Cleanup,
 }
 
@@ -78,7 +78,7 @@ enum Cleanup {
 }
 
 impl BenchDb {
-    async fn open(url: Option<&str>) -> anyhow::Result<BenchDb> {
+    pub(crate) async fn open(url: Option<&str>) -> anyhow::Result<BenchDb> {
         match url {
             None => {
                 let dir = tempfile::Builder::new()
@@ -121,7 +121,7 @@ impl BenchDb {
         }
     }
 
-    async fn discard(self) {
+    pub(crate) async fn discard(self) {
         drop(self.store);
         match self.cleanup {
             Cleanup::TempDir(dir) => {

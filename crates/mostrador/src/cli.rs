@@ -1,7 +1,7 @@
 //! Command-line definitions. Every setting has a flag and an environment variable; `--help`
 //! documents each one.
 
-use crate::{bench, demo, guard, rfm, runtime};
+use crate::{bench, bench_monitor, demo, guard, rfm, runtime};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
@@ -252,6 +252,26 @@ pub enum BenchCommand {
     /// implementation of the same rules (`scripts/rfm_pandas.py`) run on the same data when
     /// `python3 -c 'import pandas'` works; fails if the two write different scores.
     Rfm(BenchRfmArgs),
+    /// The success monitor's figures (totals of a period and the one before, the daily
+    /// series, the first page of orders) over a bulk-loaded synthetic history, for periods from
+    /// today to two years, on SQLite and, given `--postgres-url`, PostgreSQL. Target ≤ 50 ms.
+    Monitor(BenchMonitorArgs),
+}
+
+#[derive(Args)]
+pub struct BenchMonitorArgs {
+    /// Orders in the synthetic history (over two years up to now).
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
+    pub orders: u32,
+    /// Customers (as `bench rfm`'s history).
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
+    pub customers: u32,
+    /// Seed of the synthetic history.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also measure on PostgreSQL (a fresh schema `bench_<random>`, dropped afterwards).
+    #[arg(long)]
+    pub postgres_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -324,6 +344,7 @@ impl Cli {
             Command::Meli(MeliCommand::Parse { kind, file }) => Ok(parse(&kind, &file)),
             Command::Bench(BenchCommand::Webhook(args)) => bench::webhook(args).await,
             Command::Bench(BenchCommand::Rfm(args)) => rfm::bench::run(args),
+            Command::Bench(BenchCommand::Monitor(args)) => bench_monitor::monitor(args).await,
             Command::Guard => guard::run(),
             Command::Rfm(args) => rfm::run(args),
         }

@@ -11,8 +11,10 @@
 //! - `guard`: the outgoing-text guard over JSON lines on standard input.
 //! - `rfm`: recency, frequency and monetary scores of an order history (CSV in, CSV out).
 //! - `bench rfm`: that scoring on a synthetic history, next to pandas on the same data.
+//! - `bench monitor`: the success monitor's figures over a million bulk-loaded orders.
 
 mod bench;
+mod bench_monitor;
 mod cli;
 mod demo;
 mod guard;

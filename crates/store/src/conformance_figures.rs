@@ -302,9 +302,15 @@ pub async fn bulk_loads_rebuild_to_the_same_figures(store: &dyn Store) {
     assert_eq!(rebuilt, upserted);
     assert_eq!(rebuilt, vec![brl(1_200, 900, "16425")]);
     let series = |seller| store.revenue_buckets(org(), seller, span.0, span.1, 24);
-    assert_eq!(series(SELLER).await.unwrap(), series(SellerId(502)).await.unwrap());
+    assert_eq!(
+        series(SELLER).await.unwrap(),
+        series(SellerId(502)).await.unwrap()
+    );
     let mut a = store.buyer_totals(org(), SELLER, "BRL").await.unwrap();
-    let mut b = store.buyer_totals(org(), SellerId(502), "BRL").await.unwrap();
+    let mut b = store
+        .buyer_totals(org(), SellerId(502), "BRL")
+        .await
+        .unwrap();
     a.sort_by_key(|x| x.buyer_id);
     b.sort_by_key(|x| x.buyer_id);
     assert_eq!(a, b);

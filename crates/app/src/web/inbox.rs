@@ -213,6 +213,8 @@ struct InboxPage {
     thread: Option<Thread>,
     error: Option<String>,
     figures: Figures,
+    /// The buyer's RFM segment in the conversation's store, worded.
+    segment: Option<String>,
 }
 
 pub(super) async fn inbox(
@@ -273,6 +275,10 @@ async fn inbox_page(
         }
         None => None,
     };
+    let segment = match &thread {
+        Some(t) => Some(buyer_segment(state, &ui, &person, t).await?),
+        None => None,
+    };
     let stores = state.store.org_connections(person.org_id).await?;
     let times = crate::desk::answer_times_of(state, person.org_id).await?;
     let filter_query = match q.query_string() {
@@ -291,7 +297,32 @@ async fn inbox_page(
         thread,
         error: error.map(|code| error_sentence_with_limit(ui.lang, &code, None, limit)),
         figures: figures(&ui, times),
+        segment,
         person,
         ui,
     })
+}
+
+/// The buyer's segment in the store's RFM ([`crate::figures::customer_segment`]), worded; "no
+/// purchases yet" for a buyer without a sale there, or a conversation without its store.
+async fn buyer_segment(
+    state: &AppState,
+    ui: &Ui,
+    person: &Person,
+    t: &Thread,
+) -> Result<String, AppError> {
+    let Some(store) = &t.detail.context.store else {
+        return Ok(ui.t("context-segment-none"));
+    };
+    let segment = crate::figures::customer_segment(
+        state,
+        person.org_id,
+        store.seller_id,
+        t.detail.context.buyer.id,
+    )
+    .await?;
+    Ok(segment.map_or_else(
+        || ui.t("context-segment-none"),
+        |s| ui.tc("rfm-segment", s.code()),
+    ))
 }

@@ -5,9 +5,13 @@
 //! functions as the JSON API, so both obey the same rules.
 
 mod actions;
+mod chart;
 mod figures;
 mod inbox;
 mod login;
+mod monitor;
+
+pub(crate) use monitor::csv_response as monitor_csv;
 mod settings;
 mod stores;
 mod teams;
@@ -61,6 +65,9 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/settings/teams/{id}/members", post(teams::members_submit))
         .route("/settings/teams/{id}/delete", post(teams::delete_submit))
+        .route("/monitor", get(monitor::page))
+        .route("/monitor/orders", get(monitor::orders))
+        .route("/monitor/orders.csv", get(monitor::orders_csv))
         .route("/stores", get(stores::page))
         .route("/stores/connect", post(stores::connect_submit))
         .route(
@@ -235,6 +242,7 @@ fn error_key(code: &str) -> &'static str {
         "team_name_taken" => "error-team_name_taken",
         "team_name_empty" => "error-team_name_empty",
         "unknown_team_kind" => "error-unknown_team_kind",
+        "invalid_period" => "error-invalid_period",
         "invalid_path" | "invalid_query" | "invalid_form" | "invalid_json" | "invalid_body"
         | "bad_request" | "unknown_language" => "error-invalid_request",
         "payload_too_large" => "error-payload_too_large",

@@ -3,7 +3,7 @@
 
 pub mod bench;
 pub mod csv_io;
-mod synth;
+pub(crate) mod synth;
 
 use crate::cli::RfmArgs;
 use anyhow::Context;

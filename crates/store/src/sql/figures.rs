@@ -129,7 +129,13 @@ pub(crate) async fn refresh(exec: &mut impl Exec, places: &[Place]) -> StoreResu
                 "SELECT status, total_amount, refunded_amount FROM orders
                  WHERE org_id = $1 AND seller_id = $2 AND sale_at >= $3 AND sale_at < $4
                      AND currency_id = $5",
-                args![org, seller, hour_start(hour), hour_start(hour + 1), &currency],
+                args![
+                    org,
+                    seller,
+                    hour_start(hour),
+                    hour_start(hour + 1),
+                    &currency
+                ],
             )
             .await?;
         let (mut count, mut sold, mut revenue) = (0i64, 0i64, 0i64);
@@ -294,7 +300,9 @@ impl<D: super::Driver> FiguresStore for D {
         bucket_hours: i64,
     ) -> StoreResult<Vec<RevenueBucket>> {
         if bucket_hours < 1 {
-            return Err(StoreError::Backend("a bucket lasts at least an hour".into()));
+            return Err(StoreError::Backend(
+                "a bucket lasts at least an hour".into(),
+            ));
         }
         self.read_all_as(
             "SELECT currency_id, (hour - $3) / $5 AS bucket, CAST(SUM(sales) AS BIGINT) AS sales,
