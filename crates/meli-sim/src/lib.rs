@@ -86,7 +86,7 @@ pub use errors::SimError;
 pub use market::orders::Purchase;
 pub use samples::{sample_claim_messages, sample_post_sale_messages};
 pub use seed::{Lang, SeededBuyer, SeededSeller, sample_questions};
-pub use state::DeliveryRecord;
+pub use state::{CallRecord, DeliveryRecord};
 
 use state::{Answer, AppState, Inner, Shared};
 
@@ -127,6 +127,7 @@ pub async fn spawn(
             notification_url: cfg.notification_url.clone(),
             faults: Faults::default(),
             deliveries: Vec::new(),
+            calls: Vec::new(),
             missed: Vec::new(),
             leads: Vec::new(),
             leads_quota: None,
@@ -607,6 +608,11 @@ impl SimHandle {
     /// Every notification POST attempt so far, in order.
     pub async fn deliveries(&self) -> Vec<DeliveryRecord> {
         self.shared.lock().deliveries.clone()
+    }
+
+    /// Every Mercado Libre API call so far, in order (see [`CallRecord`]).
+    pub async fn calls(&self) -> Vec<CallRecord> {
+        self.shared.lock().calls.clone()
     }
 
     /// Replaces the fault-injection settings.
