@@ -382,6 +382,21 @@ impl AsyncCheck for Fetched<'_> {
     }
 }
 
+/// Every one of these questions shows as answered in the simulator.
+pub struct Answered<'a>(pub &'a [i64]);
+
+impl AsyncCheck for Answered<'_> {
+    async fn check(&self, env: &Env) -> bool {
+        for q in self.0 {
+            let j = env.sim.question_json(*q).await.unwrap();
+            if j["status"] != "ANSWERED" {
+                return false;
+            }
+        }
+        true
+    }
+}
+
 fn location(resp: &reqwest::Response) -> String {
     resp.headers()
         .get(reqwest::header::LOCATION)

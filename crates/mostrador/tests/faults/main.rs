@@ -6,4 +6,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod crash;
+mod dropped;
+mod flaky;
 mod harness;
+mod refresh;
+mod scale_out;
