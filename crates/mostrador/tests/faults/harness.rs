@@ -510,6 +510,5 @@ pub async fn post_all(
     for t in tasks {
         t.await.unwrap();
     }
-    let out = acked.lock().unwrap().clone();
-    out
+    acked.lock().unwrap().clone()
 }
