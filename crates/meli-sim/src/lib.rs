@@ -30,7 +30,7 @@
 //! - [`notify`]: notification delivery with Mercado Libre's retry rules and `/missed_feeds`.
 //! - `control`: the simulator's own `/_sim` API (ask a question, buy, write after a sale, open
 //!   and escalate claims, block conversations, contact a classified listing, the leads quota,
-//!   set the callback URL, faults, delivery log, placeholder pictures).
+//!   set the callback URL, faults, delivery log, API call log, placeholder pictures).
 //! - [`errors`]: error bodies (standard, OAuth, messaging, action-guide and leads shapes).
 //!
 //! ## Use
