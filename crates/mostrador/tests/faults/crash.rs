@@ -102,7 +102,7 @@ async fn kill_9_mid_burst_loses_no_acknowledged_notification_and_repeats_none() 
         .wait(Duration::from_secs(240), Fetched(&acked_ids))
         .await;
     let all: Vec<i64> = asked.iter().map(|(q, _)| *q).collect();
-    let (jobs, _) = env.settle(Duration::from_secs(240), Fetched(&all)).await;
+    let (jobs, _) = env.settle(Duration::from_secs(600), Fetched(&all)).await;
     let total = started.elapsed();
 
     let fetches = question_fetches(&env.calls().await);
