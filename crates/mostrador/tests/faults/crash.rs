@@ -99,7 +99,7 @@ async fn kill_9_mid_burst_loses_no_acknowledged_notification_and_repeats_none() 
 
     // First: every acknowledged notification, before anything else is counted.
     let acked_done = env
-        .wait(Duration::from_secs(240), Fetched(&acked_ids))
+        .wait(Duration::from_secs(600), Fetched(&acked_ids))
         .await;
     let all: Vec<i64> = asked.iter().map(|(q, _)| *q).collect();
     let (jobs, _) = env.settle(Duration::from_secs(600), Fetched(&all)).await;
