@@ -115,8 +115,7 @@ pub struct Memory {
 impl Memory {
     pub fn of(pid: u32) -> anyhow::Result<Memory> {
         let path = format!("/proc/{pid}/status");
-        let status =
-            std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+        let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
         let field = |name: &str| -> anyhow::Result<f64> {
             let line = status
                 .lines()

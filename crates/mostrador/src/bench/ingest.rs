@@ -49,7 +49,9 @@ impl Plan {
             if v.is_finite() && v > 0.0 {
                 Ok(v)
             } else {
-                Err(anyhow::anyhow!("--{name} must be a positive number, got {v}"))
+                Err(anyhow::anyhow!(
+                    "--{name} must be a positive number, got {v}"
+                ))
             }
         };
         if args.rates.is_empty() {
@@ -341,9 +343,8 @@ async fn measure_acks(db: &BenchDb, plan: &Plan, bodies: &Bodies) -> anyhow::Res
         let (rates, saturation, warm_ok) =
             rates_and_saturation(plan, &app.server.url, body, bodies, &app.server).await?;
         let peak = app.server.memory()?;
-        let acked: u64 = rates.iter().map(|r| r.series.ok()).sum::<u64>()
-            + saturation.series.ok()
-            + warm_ok;
+        let acked: u64 =
+            rates.iter().map(|r| r.series.ok()).sum::<u64>() + saturation.series.ok() + warm_ok;
         let check = StoreCheck {
             sent: bodies.take(0) - first,
             queued_jobs: db.store.job_counts().await?.queued - queued_before,

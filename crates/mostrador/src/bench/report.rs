@@ -164,9 +164,10 @@ impl Report {
             .iter()
             .map(|r| {
                 let mut row = r.to_json();
-                if let (Some(obj), Some(base)) =
-                    (row.as_object_mut(), at_rate(&self.baseline.rates, r.offered))
-                {
+                if let (Some(obj), Some(base)) = (
+                    row.as_object_mut(),
+                    at_rate(&self.baseline.rates, r.offered),
+                ) {
                     obj.insert(
                         "baseline_ack_p50_ms".into(),
                         base.series.latency_ms(50.0).into(),
@@ -278,11 +279,8 @@ impl Report {
             "achieved/s",
             "lag p99"
         );
-        let rows = std::iter::once(("baseline", &self.baseline.rates)).chain(
-            self.backends
-                .iter()
-                .map(|b| (b.backend.name(), &b.rates)),
-        );
+        let rows = std::iter::once(("baseline", &self.baseline.rates))
+            .chain(self.backends.iter().map(|b| (b.backend.name(), &b.rates)));
         for (name, rates) in rows {
             for r in rates {
                 let s = &r.series;
@@ -298,11 +296,7 @@ impl Report {
                     s.latency_ms(100.0),
                     s.throughput(),
                     s.lag_ms(99.0),
-                    if r.behind() {
-                        "  generator behind"
-                    } else {
-                        ""
-                    }
+                    if r.behind() { "  generator behind" } else { "" }
                 );
             }
         }
@@ -380,16 +374,13 @@ impl Report {
                 b.database
             );
         }
-        for (name, rates, sat) in std::iter::once((
-            "baseline",
-            &self.baseline.rates,
-            &self.baseline.saturation,
-        ))
-        .chain(
-            self.backends
-                .iter()
-                .map(|b| (b.backend.name(), &b.rates, &b.saturation)),
-        ) {
+        for (name, rates, sat) in
+            std::iter::once(("baseline", &self.baseline.rates, &self.baseline.saturation)).chain(
+                self.backends
+                    .iter()
+                    .map(|b| (b.backend.name(), &b.rates, &b.saturation)),
+            )
+        {
             let first = rates
                 .iter()
                 .map(|r| &r.series)
