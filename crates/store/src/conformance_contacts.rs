@@ -70,7 +70,10 @@ pub async fn contacts_merge_sightings_and_stay_in_their_organization(store: &dyn
         })
         .await
         .unwrap();
-    assert_eq!(store.contact_billing_order(seller, buyer).await.unwrap(), None);
+    assert_eq!(
+        store.contact_billing_order(seller, buyer).await.unwrap(),
+        None
+    );
 
     let billed = Contact {
         name: Some("Juan Sanchez".to_string()),
@@ -96,7 +99,11 @@ pub async fn contacts_merge_sightings_and_stay_in_their_organization(store: &dyn
     let known = store.contact(seller, buyer).await.unwrap().unwrap();
     assert_eq!(known.nickname.as_deref(), Some("COMPRADOR_AB"));
     assert_eq!(known.name.as_deref(), Some("Juan Sanchez"));
-    assert_eq!(known.doc_number.as_deref(), Some("030772273"), "leading zero kept");
+    assert_eq!(
+        known.doc_number.as_deref(),
+        Some("030772273"),
+        "leading zero kept"
+    );
     assert_eq!(known.email, None);
     assert_eq!(
         store.contact_billing_order(seller, buyer).await.unwrap(),
@@ -111,7 +118,12 @@ pub async fn contacts_merge_sightings_and_stay_in_their_organization(store: &dyn
     let id = list[0].id;
     assert_eq!(list[0].contact, known);
     assert_eq!(
-        store.org_contact(org_a(), id).await.unwrap().unwrap().contact,
+        store
+            .org_contact(org_a(), id)
+            .await
+            .unwrap()
+            .unwrap()
+            .contact,
         known
     );
     assert_eq!(
@@ -216,7 +228,10 @@ pub async fn a_contacts_orders_stay_in_its_organization(store: &dyn Store) {
 
 pub async fn leads_merge_reads_and_stay_in_their_organization(store: &dyn Store) {
     let buyer = BIG_ID - 1;
-    let first = store.upsert_lead(&lead("b711e264", Some(buyer), 10)).await.unwrap();
+    let first = store
+        .upsert_lead(&lead("b711e264", Some(buyer), 10))
+        .await
+        .unwrap();
     // The search's copy of the same lead may lack the contact data: it keeps what is known.
     let bare = Lead {
         name: None,
@@ -240,7 +255,9 @@ pub async fn leads_merge_reads_and_stay_in_their_organization(store: &dyn Store)
         .await
         .unwrap();
     assert_eq!(
-        all.iter().map(|l| l.lead.lead_id.as_str()).collect::<Vec<_>>(),
+        all.iter()
+            .map(|l| l.lead.lead_id.as_str())
+            .collect::<Vec<_>>(),
         vec!["44115522", "b711e264"],
         "newest first"
     );

@@ -70,8 +70,7 @@ pub fn page_limit(limit: Option<i64>) -> i64 {
 #[async_trait]
 pub trait ContactStore: Send + Sync + 'static {
     /// The organization's contacts, most recently changed first.
-    async fn org_contacts(&self, org: OrgId, f: &ContactFilter)
-    -> StoreResult<Vec<ContactRecord>>;
+    async fn org_contacts(&self, org: OrgId, f: &ContactFilter) -> StoreResult<Vec<ContactRecord>>;
     /// `None` when it does not exist or belongs to another organization.
     async fn org_contact(&self, org: OrgId, id: ContactId) -> StoreResult<Option<ContactRecord>>;
     /// A store's buyer's contact (the conversation's context panel links to it).

@@ -115,9 +115,11 @@ impl<D: Driver> CatalogStore for D {
     }
 
     async fn upsert_contact(&self, c: &Contact) -> StoreResult<()> {
-        self.write_count(&format!("{UPSERT_CONTACT}, billing_order_id = contacts.billing_order_id"),
-            contact_args(c, None))
-            .await?;
+        self.write_count(
+            &format!("{UPSERT_CONTACT}, billing_order_id = contacts.billing_order_id"),
+            contact_args(c, None),
+        )
+        .await?;
         Ok(())
     }
 

@@ -100,11 +100,7 @@ fn page(sql: &mut String, args: &mut Args, limit: Option<i64>, offset: Option<i6
 
 #[async_trait]
 impl<D: Driver> ContactStore for D {
-    async fn org_contacts(
-        &self,
-        org: OrgId,
-        f: &ContactFilter,
-    ) -> StoreResult<Vec<ContactRecord>> {
+    async fn org_contacts(&self, org: OrgId, f: &ContactFilter) -> StoreResult<Vec<ContactRecord>> {
         let mut sql = format!("{CONTACT_SELECT} WHERE ct.org_id = $1");
         let mut args: Args = args![org];
         if let Some(seller) = f.seller_id {
