@@ -100,7 +100,7 @@ async fn a_sale_makes_a_contact_from_its_billing_data() {
     assert!(
         conversations
             .iter()
-            .any(|c| c["meli_ref"] == purchase.conversation_id.to_string()),
+            .any(|c| c["meli_ref"].as_str() == Some(&purchase.conversation_id.to_string())),
         "the sale's conversation: {conversations:?}"
     );
 
