@@ -72,13 +72,7 @@ async fn stored(store: &dyn Store, id: i64) -> NotificationRecord {
 }
 
 pub async fn an_empty_batch_records_nothing(store: &dyn Store) {
-    assert!(
-        store
-            .record_notifications(Vec::new())
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert!(store.record_notifications(&[]).await.unwrap().is_empty());
     assert_eq!(store.job_counts().await.unwrap(), JobCounts::default());
 }
 
@@ -93,7 +87,7 @@ pub async fn a_batch_dedups_within_itself_and_against_earlier_rows(store: &dyn S
     let earlier_job = earlier_job.unwrap();
 
     let outcomes = store
-        .record_notifications(vec![
+        .record_notifications(&[
             // A retry of what was recorded before.
             (notification("n-1", 1), Some(job(Some("q:1-other")))),
             (notification("n-2", 2), Some(job(Some("q:2")))),
@@ -176,7 +170,7 @@ pub async fn a_batch_keeps_ignored_ones_and_keyless_jobs(store: &dyn Store) {
     ignored_here.state = NotificationState::Ignored;
     ignored_here.ignore_reason = Some("topic \"items\" is not handled".to_string());
     let outcomes = store
-        .record_notifications(vec![
+        .record_notifications(&[
             (ignored_here, None),
             (notification("k-1", 1), Some(job(None))),
             (notification("k-2", 2), Some(job(None))),
@@ -212,7 +206,7 @@ pub async fn a_batch_enqueues_beside_a_running_job(store: &dyn Store) {
         .unwrap();
     assert_eq!(claimed.id, running);
     let outcomes = store
-        .record_notifications(vec![(notification("r-1", 0), Some(job(Some("q:9"))))])
+        .record_notifications(&[(notification("r-1", 0), Some(job(Some("q:9"))))])
         .await
         .unwrap();
     let (_, fresh) = recorded(&outcomes[0]);
@@ -234,7 +228,7 @@ pub async fn a_large_batch_keeps_order(store: &dyn Store) {
             )
         })
         .collect();
-    let outcomes = store.record_notifications(batch).await.unwrap();
+    let outcomes = store.record_notifications(&batch).await.unwrap();
     assert_eq!(outcomes.len(), 600);
     for (i, outcome) in outcomes.iter().enumerate() {
         let duplicate = matches!(outcome, RecordOutcome::Duplicate { .. });

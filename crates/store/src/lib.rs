@@ -215,7 +215,7 @@ pub trait IntakeStore: Send + Sync + 'static {
     /// nothing of the batch is kept.
     async fn record_notifications(
         &self,
-        batch: Vec<(NewNotification, Option<NewJob>)>,
+        batch: &[(NewNotification, Option<NewJob>)],
     ) -> StoreResult<Vec<RecordOutcome>>;
     /// The organization's notifications, newest first; each one's state follows its job.
     async fn recent_notifications(

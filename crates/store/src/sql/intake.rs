@@ -87,8 +87,8 @@ pub async fn enqueue_on<E: Exec + ?Sized>(ex: &mut E, job: &NewJob) -> StoreResu
 /// [`IntakeStore::record_notification`].
 pub(crate) async fn record_on<E: Exec + ?Sized>(
     ex: &mut E,
-    n: NewNotification,
-    job: Option<NewJob>,
+    n: &NewNotification,
+    job: Option<&NewJob>,
 ) -> StoreResult<RecordOutcome> {
     // One statement decides new-or-duplicate: a fresh row starts at one delivery.
     let row = ex
@@ -121,7 +121,7 @@ pub(crate) async fn record_on<E: Exec + ?Sized>(
         return Ok(RecordOutcome::Duplicate { notification_id });
     }
     let mut job_id = None;
-    if let Some(job) = &job {
+    if let Some(job) = job {
         job_id = enqueue_on(ex, job).await?;
         // Deduplicated against a queued twin: that job does this notification's work.
         let handled_by = match (job_id, &job.dedup_key) {
@@ -310,14 +310,14 @@ impl<D: Driver> IntakeStore for D {
         job: Option<NewJob>,
     ) -> StoreResult<RecordOutcome> {
         let mut tx = self.begin().await?;
-        let outcome = record_on(&mut tx, n, job).await?;
+        let outcome = record_on(&mut tx, &n, job.as_ref()).await?;
         tx.commit().await?;
         Ok(outcome)
     }
 
     async fn record_notifications(
         &self,
-        batch: Vec<(NewNotification, Option<NewJob>)>,
+        batch: &[(NewNotification, Option<NewJob>)],
     ) -> StoreResult<Vec<RecordOutcome>> {
         super::intake_batch::record_batch(self, batch).await
     }

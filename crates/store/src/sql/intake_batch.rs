@@ -18,9 +18,9 @@ use domain::JobId;
 use serde_json::{Value as Json, json};
 use std::collections::HashMap;
 
-pub type Batch = Vec<(NewNotification, Option<NewJob>)>;
+pub type Batch = [(NewNotification, Option<NewJob>)];
 
-pub async fn record_batch<D: Driver>(d: &D, batch: Batch) -> StoreResult<Vec<RecordOutcome>> {
+pub async fn record_batch<D: Driver>(d: &D, batch: &Batch) -> StoreResult<Vec<RecordOutcome>> {
     if batch.is_empty() {
         return Ok(Vec::new());
     }
@@ -29,7 +29,7 @@ pub async fn record_batch<D: Driver>(d: &D, batch: Batch) -> StoreResult<Vec<Rec
         Dialect::Sqlite => {
             let mut outcomes = Vec::with_capacity(batch.len());
             for (n, job) in batch {
-                outcomes.push(record_on(&mut tx, n, job).await?);
+                outcomes.push(record_on(&mut tx, n, job.as_ref()).await?);
             }
             outcomes
         }
@@ -76,7 +76,7 @@ const LINK_JOBS: &str = "UPDATE notifications SET job_id = t.job_id
 
 /// The PostgreSQL batch. Rows go in sorted by key, so two batches racing on the same keys take
 /// their locks in the same order instead of deadlocking.
-async fn set_based<E: Exec + ?Sized>(tx: &mut E, batch: Batch) -> StoreResult<Vec<RecordOutcome>> {
+async fn set_based<E: Exec + ?Sized>(tx: &mut E, batch: &Batch) -> StoreResult<Vec<RecordOutcome>> {
     let now = Utc::now();
     // Deliveries per dedup key, and where each key first occurs.
     let mut first_of: HashMap<&str, (usize, i64)> = HashMap::new();
