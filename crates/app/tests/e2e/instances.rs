@@ -99,3 +99,36 @@ async fn connecting_and_disconnecting_in_one_instance_reaches_the_others_webhook
                 && n.job_id.is_some())
     );
 }
+
+/// One notification the database refuses (PostgreSQL cannot store `\u0000` in JSONB) fails alone:
+/// the batch it shared is retried one by one and its neighbours are recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notification_the_database_refuses_does_not_fail_its_batch() {
+    let a = TestApp::spawn_unconnected().await;
+    let entries = (0..40).map(|i| {
+        let state = a.state.clone();
+        tokio::spawn(async move {
+            let text = if i == 17 { "nul \u{0} here" } else { "fine" };
+            let raw = json!({
+                "_id": format!("batch-{i}"), "resource": "/questions/1", "user_id": 1,
+                "topic": "questions", "text": text,
+            });
+            let notification: meli::Notification = serde_json::from_value(raw.clone()).unwrap();
+            app::ingest::accept(&state, &notification, raw)
+                .await
+                .is_ok()
+        })
+    });
+    let mut recorded = Vec::new();
+    for entry in entries.collect::<Vec<_>>() {
+        recorded.push(entry.await.unwrap());
+    }
+    let refused: Vec<usize> = (0..40).filter(|i| !recorded[*i]).collect();
+    match a.store().backend() {
+        "postgres" => assert_eq!(refused, vec![17], "only the bad one fails"),
+        _ => assert!(
+            refused.is_empty(),
+            "SQLite stores any JSON text: {refused:?}"
+        ),
+    }
+}
