@@ -26,6 +26,8 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod connect;
+pub mod contacts;
+pub mod contacts_api;
 pub mod convert;
 pub mod crypto;
 pub mod csrf;
@@ -85,6 +87,7 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .route("/healthz", get(healthz))
         .merge(webhook)
         .merge(api::routes())
+        .merge(contacts_api::routes())
         .merge(people::routes())
         .merge(desk::routes())
         .route("/api/openapi.json", get(openapi::document))
