@@ -1,8 +1,9 @@
 //! # app — Mostrador's server
 //!
 //! The flow, module by module:
-//! - [`ingest`]: `POST /webhooks/meli` validates a notification, records it and enqueues its job in
-//!   one transaction, and answers 200 at once.
+//! - [`ingest`]: `POST /webhooks/meli` validates a notification, decides what it is for from the
+//!   connected stores kept in memory ([`sellers`]), and answers 200 once [`intake`] has recorded
+//!   it and enqueued its job durably (one transaction and one commit per batch of notifications).
 //! - [`worker`] runs [`jobs`] from the durable queue: fetch the question, its listing and the asker
 //!   from Mercado Libre ([`convert`] maps their shapes to ours) and upsert the conversation; deliver
 //!   queued answers (`POST /answers`).
@@ -38,6 +39,7 @@ pub mod filters;
 pub mod guard;
 pub mod i18n;
 pub mod ingest;
+pub mod intake;
 pub mod jobs;
 pub mod live;
 pub mod localtime;
@@ -46,6 +48,7 @@ pub mod outbox;
 pub mod people;
 pub mod reconcile;
 pub mod scripted_connect;
+pub mod sellers;
 pub mod service;
 pub mod state;
 pub mod sync;

@@ -22,12 +22,24 @@ pub struct AppState {
     pub login_limiter: Arc<crate::auth::LoginLimiter>,
     /// Login attempts per client address, in this process.
     pub login_client_limiter: Arc<crate::auth::ClientLimiter>,
+    /// Records notifications in batches, one commit per batch (group commit).
+    pub intake: Arc<crate::intake::Intake>,
+    /// The connected stores, kept in memory for the webhook.
+    pub sellers: Arc<crate::sellers::Sellers>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, meli: MeliClient, config: AppConfig) -> Self {
         let sealer = Sealer::new(&config.secret_key);
         let tokens = TokenManager::new(store.clone(), meli.clone(), sealer);
+        let intake = Arc::new(crate::intake::Intake::new(store.clone()));
+        let sellers = Arc::new(crate::sellers::Sellers::default());
+        // Load the connected stores and start the writer now, when there is a runtime to run
+        // them on; otherwise the first notification starts them.
+        if tokio::runtime::Handle::try_current().is_ok() {
+            intake.start();
+            sellers.watch(&store);
+        }
         AppState {
             store,
             meli,
@@ -37,6 +49,8 @@ impl AppState {
             login_limiter: Arc::new(crate::auth::login_limiter()),
             login_client_limiter: Arc::new(crate::auth::client_limiter()),
             throttle: Arc::new(crate::throttle::Throttle::default()),
+            intake,
+            sellers,
         }
     }
 }

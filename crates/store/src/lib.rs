@@ -25,6 +25,8 @@
 pub mod conformance;
 #[cfg(feature = "conformance")]
 pub mod conformance_contacts;
+#[cfg(feature = "conformance")]
+pub mod conformance_intake;
 pub mod contacts;
 pub mod model;
 pub mod sql;
@@ -152,6 +154,11 @@ pub trait ConnectionStore: Send + Sync + 'static {
     async fn connection(&self, seller: SellerId) -> StoreResult<Option<Connection>>;
     /// Every store of every organization, for workers and the reconciler.
     async fn connections(&self) -> StoreResult<Vec<Connection>>;
+    /// A number that changes (in the same transaction) whenever a store is connected,
+    /// disconnected, moved, re-authorized or otherwise changes health, and not on token
+    /// refreshes or refresh locks: processes that keep the connected stores in memory compare it
+    /// to know when to reload them.
+    async fn connections_version(&self) -> StoreResult<i64>;
     async fn org_connections(&self, org: OrgId) -> StoreResult<Vec<Connection>>;
     async fn org_connection(&self, org: OrgId, seller: SellerId)
     -> StoreResult<Option<Connection>>;
@@ -206,6 +213,16 @@ pub trait IntakeStore: Send + Sync + 'static {
         n: NewNotification,
         job: Option<NewJob>,
     ) -> StoreResult<RecordOutcome>;
+    /// A batch of notifications in one transaction (group commit): one outcome per entry, in
+    /// order, each what [`IntakeStore::record_notification`] would have given had the entries
+    /// been recorded one after another. A dedup key repeated within the batch is a duplicate
+    /// delivery of its first occurrence (counted, nothing enqueued); a job key repeated within
+    /// it is enqueued once, for the first, and the later ones are tied to that job. On error
+    /// nothing of the batch is kept.
+    async fn record_notifications(
+        &self,
+        batch: &[(NewNotification, Option<NewJob>)],
+    ) -> StoreResult<Vec<RecordOutcome>>;
     /// The organization's notifications, newest first; each one's state follows its job.
     async fn recent_notifications(
         &self,

@@ -12,6 +12,7 @@ mod desk;
 mod helpers;
 mod inbox;
 mod ingest;
+mod instances;
 mod interactions;
 mod isolation;
 mod languages;

@@ -18,6 +18,7 @@ pub(crate) mod connections;
 pub(crate) mod contacts;
 pub(crate) mod conversations;
 pub mod intake;
+pub(crate) mod intake_batch;
 pub(crate) mod people;
 pub(crate) mod teams;
 
