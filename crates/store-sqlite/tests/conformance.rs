@@ -75,3 +75,8 @@ mod file_backed {
         store::conformance::people_email_is_unique_case_insensitively(&store).await;
     }
 }
+
+mod order_sync {
+    use super::*;
+    store::order_sync_conformance_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
+}

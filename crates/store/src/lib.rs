@@ -23,7 +23,10 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_orders;
 pub mod model;
+pub mod order_sync;
 pub mod sql;
 #[cfg(feature = "sqlx")]
 pub mod sqlx_driver;
@@ -32,6 +35,7 @@ pub mod sqlx_errors;
 pub mod support;
 
 pub use model::*;
+pub use order_sync::{OrderSync, OrderSyncStore};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -71,6 +75,7 @@ pub trait Store:
     + ConversationStore
     + CommerceStore
     + TeamStore
+    + OrderSyncStore
 {
 }
 
@@ -83,6 +88,7 @@ impl<T> Store for T where
         + ConversationStore
         + CommerceStore
         + TeamStore
+        + OrderSyncStore
 {
 }
 
@@ -438,6 +444,6 @@ pub trait ConversationStore: Send + Sync + 'static {
 pub mod prelude {
     pub use crate::{
         CatalogStore, CommerceStore, ConnectionStore, ConversationStore, Health, IntakeStore,
-        PeopleStore, Store, TeamStore,
+        OrderSyncStore, PeopleStore, Store, TeamStore,
     };
 }

@@ -17,6 +17,7 @@ pub(crate) mod commerce;
 pub(crate) mod connections;
 pub(crate) mod conversations;
 pub mod intake;
+pub(crate) mod order_sync;
 pub(crate) mod people;
 pub(crate) mod teams;
 
