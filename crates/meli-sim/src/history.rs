@@ -262,8 +262,15 @@ fn order(
             (total, (total * share).round_dp(2))
         }
     };
+    // A change that would fall after the end happened halfway instead: piling the latest
+    // orders' changes onto the end itself would make them all look just changed.
     let later = |rng: &mut StdRng, lo: i64, hi: i64| {
-        (when + TimeDelta::minutes(rng.random_range(lo..=hi))).min(cfg.end)
+        let at = when + TimeDelta::minutes(rng.random_range(lo..=hi));
+        if at > cfg.end {
+            when + (cfg.end - when) / 2
+        } else {
+            at
+        }
     };
     let last_updated = match outcome {
         // Shipping and delivery updates over the following days.

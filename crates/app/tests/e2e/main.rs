@@ -14,5 +14,6 @@ mod ingest;
 mod interactions;
 mod isolation;
 mod languages;
+mod orders;
 mod reconcile;
 mod slice;

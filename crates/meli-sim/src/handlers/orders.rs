@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::Uri;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::{Value, json};
 
 use super::{Caller, money, query_map};
@@ -376,11 +376,13 @@ pub(crate) async fn search(
         .filter(|o| q.is_none_or(|q| matches_q(&state, o, q)))
         .filter(|o| {
             windows.iter().all(|(field, from, to)| {
+                // Compared as shown: to the millisecond.
                 let at = if *field == "date_created" {
                     o.date_created
                 } else {
                     o.last_updated
-                };
+                }
+                .trunc_subsecs(3);
                 from.is_none_or(|f| at >= f) && to.is_none_or(|t| at <= t)
             })
         })
