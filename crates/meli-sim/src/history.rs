@@ -381,6 +381,17 @@ mod tests {
         }
     }
 
+    /// The benchmark size, timed for the record (`cargo test -p meli-sim --release --lib --
+    /// --ignored --nocapture`); no assertion on the time.
+    #[test]
+    #[ignore = "a figure, not a check"]
+    fn a_million_orders_figure() {
+        let started = std::time::Instant::now();
+        let h = generate(1_000_000, 200_000, 1);
+        println!("1M orders, 200k customers: {:?}", started.elapsed());
+        assert_eq!(h.len(), 1_000_000);
+    }
+
     #[test]
     fn degenerate_sizes_are_empty_or_small() {
         assert!(generate(0, 10, 1).is_empty());

@@ -120,7 +120,7 @@ pub async fn backfill_pages_never_undo_a_newer_read(store: &dyn Store) {
     // A newer read replaces it but keeps the shipping status it does not know.
     let refunded = order(10, "partially_refunded", 150);
     store
-        .save_backfill_page(&position(1, 1), &[refunded.clone()])
+        .save_backfill_page(&position(1, 1), &[refunded])
         .await
         .unwrap();
     let stored = store.order(OrderId(10)).await.unwrap().unwrap();
