@@ -27,6 +27,8 @@ pub mod auth;
 pub mod backfill;
 pub mod config;
 pub mod connect;
+pub mod contacts;
+pub mod contacts_api;
 pub mod convert;
 pub mod crypto;
 pub mod csrf;
@@ -84,6 +86,7 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .route("/healthz", get(healthz))
         .merge(webhook)
         .merge(api::routes())
+        .merge(contacts_api::routes())
         .merge(people::routes())
         .merge(desk::routes())
         .route("/api/openapi.json", get(openapi::document))

@@ -138,6 +138,7 @@ pub async fn spawn(
             missed: Vec::new(),
             leads: Vec::new(),
             leads_quota: None,
+            billing_down: false,
         }),
         cfg,
         http,
@@ -438,6 +439,12 @@ impl SimHandle {
     /// (the default) is no limit.
     pub async fn set_leads_quota(&self, remaining: Option<u32>) {
         self.shared.lock().leads_quota = remaining;
+    }
+
+    /// While `down`, `GET /orders/{id}/billing_info` answers 500 `internal_server_error` (the
+    /// order and everything else keep answering).
+    pub async fn set_billing_down(&self, down: bool) {
+        self.shared.lock().billing_down = down;
     }
 
     /// A buyer (a seeded one of the item's site when `buyer_id` is `None`) asks a question:

@@ -52,6 +52,9 @@ pub(crate) struct Inner {
     pub leads: Vec<Lead>,
     /// Calls the `/vis` endpoints may still answer before `quota exceeded`; `None` is no limit.
     pub leads_quota: Option<u32>,
+    /// While set, `GET /orders/{id}/billing_info` answers 500: a billing read that fails while
+    /// the order itself reads fine.
+    pub billing_down: bool,
 }
 
 /// A question as stored.
