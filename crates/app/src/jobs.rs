@@ -139,6 +139,10 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
             crate::outbox::send_claim_message(state, payload(job)?).await
         }
         crate::service::SEND_ACTION_GUIDE => crate::outbox::send_option(state, payload(job)?).await,
+        crate::backfill::BACKFILL_ORDERS => {
+            let p: SyncQuestions = payload(job)?;
+            crate::backfill::run_job(state, p.seller_id).await
+        }
         crate::reconcile::SYNC_POST_SALE => {
             let p: SyncQuestions = payload(job)?;
             crate::reconcile::sync_post_sale(state, p.seller_id).await

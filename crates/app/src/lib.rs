@@ -12,7 +12,8 @@
 //! - [`connect`] runs the OAuth flow that connects a store; [`tokens`] keeps its access token fresh
 //!   (single-use refresh tokens, refreshed under a database lock); [`crypto`] seals them at rest.
 //! - [`reconcile`] recovers what notifications missed: `/missed_feeds` and each store's
-//!   unanswered questions, swept into the same jobs.
+//!   unanswered questions and changed orders, swept into the same jobs.
+//! - [`backfill`] copies a store's order history (resumable, window by window).
 //! - [`auth`] signs agents in; [`error`] maps failures to HTTP in one place, [`extract`] turns
 //!   malformed requests into those errors, and [`edge`] gives every response its error shape,
 //!   security headers and timeout.
@@ -24,6 +25,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod backfill;
 pub mod config;
 pub mod connect;
 pub mod contacts;

@@ -17,6 +17,8 @@ use utoipa::OpenApi;
         crate::api::answer,
         crate::api::stores,
         crate::api::disconnect,
+        crate::api::sync_orders,
+        crate::api::order_sync_status,
         crate::api::notifications,
         crate::api::jobs,
         crate::people::list,

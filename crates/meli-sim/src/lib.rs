@@ -59,12 +59,14 @@ pub mod config;
 mod control;
 pub mod errors;
 mod handlers;
+pub mod history;
 mod market;
 pub mod notify;
 mod oauth;
 mod samples;
 pub mod seed;
 mod seed_classifieds;
+mod seed_history;
 mod seed_sales;
 mod state;
 
@@ -103,6 +105,12 @@ pub async fn spawn(
     let mut rng = StdRng::seed_from_u64(cfg.seed);
     let mut seed = seed::build(&mut rng, &base_url);
     seed.classifieds = seed_classifieds::listings(cfg.seed, &base_url, &seed.sellers, &seed.items);
+    let started = Utc::now();
+    let mut history = (cfg.history_orders > 0)
+        .then(|| seed_history::build(&seed, cfg.history_orders, cfg.seed, started));
+    if let Some(h) = history.as_mut() {
+        seed.history_buyers = std::mem::take(&mut h.buyers);
+    }
     let next_question_id = 13_000_000_000 + rng.random_range(0..1_000_000_000);
     let ids = market::Ids::new(&mut rng);
     let http = reqwest::Client::builder()
@@ -138,6 +146,9 @@ pub async fn spawn(
         shutdown,
     });
     seed_questions(&shared);
+    if let Some(h) = history {
+        seed_history::insert(&mut shared.lock().market, h, started);
+    }
     if shared.cfg.seed_sales {
         seed_sales::seed(&shared);
     }
@@ -560,6 +571,28 @@ impl SimHandle {
             .collect();
         orders.sort();
         orders.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Refunds `amount` of an order's payment now, without notifying (as if the notification
+    /// were lost): the whole amount cancels the order, less leaves it `partially_refunded`.
+    /// False for an unknown order or an amount outside `0 < amount ≤ total`.
+    pub fn refund_order(&self, id: i64, amount: rust_decimal::Decimal) -> bool {
+        let mut inner = self.shared.lock();
+        let Some(order) = inner.market.orders.get_mut(&id) else {
+            return false;
+        };
+        let total = order.total();
+        if amount <= rust_decimal::Decimal::ZERO || amount > total || order.unpaid {
+            return false;
+        }
+        order.refunded = amount;
+        order.status = if amount == total {
+            "cancelled"
+        } else {
+            "partially_refunded"
+        };
+        order.last_updated = Utc::now();
+        true
     }
 
     /// Ids of a seller's post-sale conversations (pack ids, or order ids of pack-less orders).

@@ -155,6 +155,7 @@ impl Shared {
             .iter()
             .chain(self.seed.buyers.iter())
             .find(|u| u.id == id)
+            .or_else(|| self.seed.history_buyers.get(&id))
     }
 
     /// Creates an UNANSWERED question (no notification; see `notify::question_asked`).

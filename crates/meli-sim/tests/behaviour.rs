@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 mod common;
+#[path = "behaviour/history.rs"]
+mod history;
 #[path = "behaviour/leads.rs"]
 mod leads;
 

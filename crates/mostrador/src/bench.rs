@@ -214,7 +214,8 @@ async fn run(args: &BenchWebhookArgs, store: Arc<dyn Store>) -> anyhow::Result<R
         .context("binding 127.0.0.1:0")?;
     let sim_bind = SocketAddr::from(([127, 0, 0, 1], 0));
     let key: [u8; 32] = rand::random();
-    let (sim, state) = demo::simulated_marketplace(&listener, sim_bind, key, store, false).await?;
+    let (sim, state) =
+        demo::simulated_marketplace(&listener, sim_bind, key, store, false, 0).await?;
     let outcome = async {
         demo::ensure_demo_admin(&state).await?;
         // No worker: the jobs the webhook enqueues stay queued, so the store check can count them.

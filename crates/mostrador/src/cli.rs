@@ -1,7 +1,7 @@
 //! Command-line definitions. Every setting has a flag and an environment variable; `--help`
 //! documents each one.
 
-use crate::{bench, demo, guard, rfm, runtime};
+use crate::{bench, demo, guard, rfm, runtime, sync};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
@@ -35,6 +35,9 @@ pub enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Copy data from Mercado Libre.
+    #[command(subcommand)]
+    Sync(SyncCommand),
     /// Mercado Libre support tools.
     #[command(subcommand)]
     Meli(MeliCommand),
@@ -225,6 +228,29 @@ pub struct CreateUserArgs {
     pub password: String,
     #[arg(long, value_enum, default_value = "agent")]
     pub role: RoleArg,
+}
+
+#[derive(Subcommand)]
+pub enum SyncCommand {
+    /// Copy a connected store's order history (status, dates, totals, paid amount, currency,
+    /// buyer, items, pack and shipment) into the database, oldest first, with a progress bar.
+    /// Interrupted, it resumes where it stopped when run again; once finished, running it again
+    /// copies only the orders created since.
+    Orders(SyncOrdersArgs),
+}
+
+#[derive(Args)]
+pub struct SyncOrdersArgs {
+    /// The store's Mercado Libre seller id (it must be connected).
+    #[arg(long)]
+    pub store: i64,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub meli: MeliArgs,
+    /// The public URL of the server (used for the OAuth redirect URL the tokens are bound to).
+    #[arg(long, env = "MOSTRADOR_PUBLIC_URL")]
+    pub public_url: String,
 }
 
 #[derive(Subcommand)]
@@ -434,6 +460,10 @@ impl Cli {
             }
             Command::Admin(AdminCommand::CreateUser(args)) => {
                 runtime::create_user(args).await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Sync(SyncCommand::Orders(args)) => {
+                sync::orders(args).await?;
                 Ok(ExitCode::SUCCESS)
             }
             Command::Meli(MeliCommand::Parse { kind, file }) => Ok(parse(&kind, &file)),

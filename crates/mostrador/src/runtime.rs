@@ -177,7 +177,7 @@ impl Running {
 }
 
 /// The shared start of `serve` and `worker`: configuration checked, key loaded, database opened.
-async fn production_state(
+pub async fn production_state(
     retention: RetentionArgs,
     meli_args: &MeliArgs,
     public_url: &str,

@@ -71,3 +71,16 @@ async fn schema_names_are_validated() {
     let bad = store_postgres::PgStore::connect_with_schema(&url, "x; DROP TABLE y").await;
     assert!(bad.is_err());
 }
+
+mod order_sync {
+    use super::*;
+    store::order_sync_conformance_tests!(
+        maybe: async {
+            match pg_url_or_skip() {
+                Some(url) => Some(fresh_test_store(&url).await),
+                None => None,
+            }
+        },
+        finish: discard_test_store
+    );
+}

@@ -94,3 +94,8 @@ mod intake {
     use super::*;
     store::conformance_intake_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
 }
+
+mod order_sync {
+    use super::*;
+    store::order_sync_conformance_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
+}

@@ -27,8 +27,11 @@ pub mod conformance;
 pub mod conformance_contacts;
 #[cfg(feature = "conformance")]
 pub mod conformance_intake;
+#[cfg(feature = "conformance")]
+pub mod conformance_orders;
 pub mod contacts;
 pub mod model;
+pub mod order_sync;
 pub mod sql;
 #[cfg(feature = "sqlx")]
 pub mod sqlx_driver;
@@ -38,6 +41,7 @@ pub mod support;
 
 pub use contacts::*;
 pub use model::*;
+pub use order_sync::{OrderSync, OrderSyncStore};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -78,6 +82,7 @@ pub trait Store:
     + CommerceStore
     + TeamStore
     + ContactStore
+    + OrderSyncStore
 {
 }
 
@@ -91,6 +96,7 @@ impl<T> Store for T where
         + CommerceStore
         + TeamStore
         + ContactStore
+        + OrderSyncStore
 {
 }
 
@@ -461,6 +467,6 @@ pub trait ConversationStore: Send + Sync + 'static {
 pub mod prelude {
     pub use crate::{
         CatalogStore, CommerceStore, ConnectionStore, ContactStore, ConversationStore, Health,
-        IntakeStore, PeopleStore, Store, TeamStore,
+        IntakeStore, OrderSyncStore, PeopleStore, Store, TeamStore,
     };
 }

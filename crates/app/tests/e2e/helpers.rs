@@ -122,7 +122,18 @@ impl TestApp {
         TestApp::spawn_unconnected_with(true).await
     }
 
+    /// [`TestApp::spawn`] with a simulator seeding `orders` orders of sales history per seller.
+    pub async fn spawn_with_history(orders: usize) -> TestApp {
+        let app = TestApp::spawn_custom(true, orders).await;
+        app.connect_all().await;
+        app
+    }
+
     async fn spawn_unconnected_with(seed_sales: bool) -> TestApp {
+        TestApp::spawn_custom(seed_sales, 0).await
+    }
+
+    async fn spawn_custom(seed_sales: bool, history_orders: usize) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let mut config = AppConfig::new(0, &url, [7u8; 32]);
@@ -131,6 +142,7 @@ impl TestApp {
             notification_url: Some(format!("{url}/webhooks/meli")),
             time_scale: 0.001,
             seed_sales,
+            history_orders,
             ..SimConfig::default()
         };
         config.meli_app_id = sim_config.app_id;

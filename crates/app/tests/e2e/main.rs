@@ -16,5 +16,6 @@ mod instances;
 mod interactions;
 mod isolation;
 mod languages;
+mod orders;
 mod reconcile;
 mod slice;

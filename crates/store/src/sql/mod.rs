@@ -19,6 +19,7 @@ pub(crate) mod contacts;
 pub(crate) mod conversations;
 pub mod intake;
 pub(crate) mod intake_batch;
+pub(crate) mod order_sync;
 pub(crate) mod people;
 pub(crate) mod teams;
 
