@@ -18,6 +18,19 @@ store::conformance_tests!(
     finish: discard_test_store
 );
 
+mod coordination {
+    use super::*;
+    store::conformance_coordination_tests!(
+        maybe: async {
+            match pg_url_or_skip() {
+                Some(url) => Some(fresh_test_store(&url).await),
+                None => None,
+            }
+        },
+        finish: discard_test_store
+    );
+}
+
 #[tokio::test]
 async fn schemas_isolate_stores_and_migrations_are_idempotent() {
     let Some(url) = pg_url_or_skip() else { return };

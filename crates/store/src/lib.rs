@@ -23,6 +23,9 @@
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod conformance_coordination;
+pub mod coordination;
 pub mod model;
 pub mod sql;
 #[cfg(feature = "sqlx")]
@@ -31,6 +34,7 @@ pub mod sqlx_driver;
 pub mod sqlx_errors;
 pub mod support;
 
+pub use coordination::{PauseStore, SignalListener, Signals};
 pub use model::*;
 
 use async_trait::async_trait;
@@ -71,6 +75,8 @@ pub trait Store:
     + ConversationStore
     + CommerceStore
     + TeamStore
+    + Signals
+    + PauseStore
 {
 }
 
@@ -83,6 +89,8 @@ impl<T> Store for T where
         + ConversationStore
         + CommerceStore
         + TeamStore
+        + Signals
+        + PauseStore
 {
 }
 
@@ -438,6 +446,6 @@ pub trait ConversationStore: Send + Sync + 'static {
 pub mod prelude {
     pub use crate::{
         CatalogStore, CommerceStore, ConnectionStore, ConversationStore, Health, IntakeStore,
-        PeopleStore, Store, TeamStore,
+        PauseStore, PeopleStore, Signals, Store, TeamStore,
     };
 }
