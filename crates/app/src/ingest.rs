@@ -32,16 +32,22 @@ use store::{NewNotification, NotificationState, RecordOutcome};
     )
 )]
 pub async fn webhook(State(state): State<AppState>, Body(body): Body) -> AppResult<Json<Value>> {
-    let notification = serde_json::from_slice::<meli::Notification>(&body).map_err(|_| {
+    let started = std::time::Instant::now();
+    let acked = receive(&state, &body).await;
+    crate::telemetry::webhook_ack(crate::telemetry::ack_outcome(&acked), started.elapsed());
+    acked.map(|_| Json(json!({ "status": "ok" })))
+}
+
+async fn receive(state: &AppState, body: &[u8]) -> AppResult<&'static str> {
+    let notification = serde_json::from_slice::<meli::Notification>(body).map_err(|_| {
         AppError::bad_request(
             "invalid_notification",
             "the body is not a Mercado Libre notification \
              (a JSON object with resource, user_id and topic)",
         )
     })?;
-    let raw: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    accept(&state, &notification, raw).await?;
-    Ok(Json(json!({ "status": "ok" })))
+    let raw: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    Ok(accept(state, &notification, raw).await?.status)
 }
 
 /// What became of a notification.

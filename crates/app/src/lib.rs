@@ -23,6 +23,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bus;
 pub mod config;
 pub mod connect;
 pub mod convert;
@@ -47,6 +48,7 @@ pub mod scripted_connect;
 pub mod service;
 pub mod state;
 pub mod sync;
+pub mod telemetry;
 pub mod throttle;
 pub mod tokens;
 pub mod web;
@@ -80,6 +82,7 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT));
     let timed = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(telemetry::scrape))
         .merge(webhook)
         .merge(api::routes())
         .merge(people::routes())

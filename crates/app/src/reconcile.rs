@@ -189,6 +189,7 @@ pub async fn sync_questions(state: &AppState, seller: SellerId) -> Result<(), Jo
     }
     if found > 0 {
         tracing::info!(seller.id = %seller, found, "sweep found unanswered questions not in the inbox");
+        crate::telemetry::reconciler_found("unanswered_questions", found as u64);
         state.jobs_waiting.notify_one();
     }
     Ok(())
@@ -235,6 +236,7 @@ pub async fn missed_feeds(state: &AppState) -> Result<(), JobError> {
     }
     if recovered > 0 {
         tracing::info!(recovered, "missed notifications recovered");
+        crate::telemetry::reconciler_found("missed_feeds", recovered as u64);
     }
     Ok(())
 }
@@ -286,9 +288,12 @@ pub async fn sync_post_sale(state: &AppState, seller: SellerId) -> Result<(), Jo
         jobs.push(crate::sync::fetch_order_job(org, seller, OrderId(order.id)));
     }
     let found = jobs.len();
+    let mut new = 0u64;
     for job in jobs {
-        state.store.enqueue(job).await?;
+        new += u64::from(state.store.enqueue(job).await?.is_some());
     }
+    // Only what was not already queued counts as found.
+    crate::telemetry::reconciler_found("post_sale", new);
     match with_token(state, seller, |t| async move {
         meli.questions_response_time(&t, seller.0).await
     })

@@ -16,3 +16,5 @@ mod isolation;
 mod languages;
 mod reconcile;
 mod slice;
+mod telemetry;
+mod wakeups;
