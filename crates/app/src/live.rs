@@ -34,9 +34,10 @@ pub async fn events(
     // The stream only ever speaks of the person's own organization.
     let org = who.org_id;
     let changes = state.bus.subscribe();
+    // The stream keeps the bus alive (in its state): its news must not end while the page is open.
     let stream = stream::unfold(
-        (changes, None::<Instant>),
-        move |(mut changes, last)| async move {
+        (changes, None::<Instant>, state.bus.clone()),
+        move |(mut changes, last, bus)| async move {
             if let Some(last) = last {
                 if !ours(&mut changes, org).await {
                     return None;
@@ -46,7 +47,7 @@ pub async fn events(
                 while let Ok(_) | Err(TryRecvError::Lagged(_)) = changes.try_recv() {}
             }
             let event = Event::default().event("inbox").data(stamp());
-            Some((Ok(event), (changes, Some(Instant::now()))))
+            Some((Ok(event), (changes, Some(Instant::now()), bus)))
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::default())
