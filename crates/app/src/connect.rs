@@ -128,6 +128,16 @@ pub async fn finish(
             Utc::now(),
         ))
         .await?;
+    // Leads on classified listings, with Mercado Libre's own default window.
+    state
+        .store
+        .enqueue(crate::contacts::sync_leads_job(
+            connection.org_id,
+            connection.seller_id,
+            crate::contacts::LEADS_BACKFILL_DAYS,
+            Utc::now(),
+        ))
+        .await?;
     // The same for what happened after sales: unread messages, open claims, recent orders.
     state
         .store

@@ -149,8 +149,7 @@ async fn triage(state: &AppState, n: &meli::Notification) -> AppResult<Triage> {
         Subject::Message(id) => Ok(Some(fetch_message_job(org_id, seller, &id))),
         Subject::Order(id) => Ok(Some(fetch_order_job(org_id, seller, domain::OrderId(id)))),
         Subject::Claim(id) => Ok(Some(fetch_claim_job(org_id, seller, domain::ClaimId(id)))),
-        // Recorded for now: storing and showing leads comes in a later change.
-        Subject::Lead(_) => Err("vis_leads notifications are not followed yet".to_owned()),
+        Subject::Lead(id) => Ok(Some(crate::contacts::fetch_lead_job(org_id, seller, &id))),
         Subject::Other
             if [
                 "questions",

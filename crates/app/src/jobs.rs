@@ -143,7 +143,10 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
             let p: SyncQuestions = payload(job)?;
             crate::reconcile::sync_post_sale(state, p.seller_id).await
         }
-        other => Err(JobError::Fatal(format!("unknown job kind {other:?}"))),
+        other => match crate::contacts::run(state, other, &job.payload).await {
+            Some(done) => done,
+            None => Err(JobError::Fatal(format!("unknown job kind {other:?}"))),
+        },
     }
 }
 
@@ -271,14 +274,15 @@ async fn fetch_question(state: &AppState, p: FetchQuestion) -> Result<(), JobErr
                 }
                 Err(retry) => return Err(retry),
             };
-            state
-                .store
-                .upsert_contact(&Contact {
-                    seller_id: p.seller_id,
-                    meli_user_id: buyer,
-                    nickname,
-                })
-                .await?;
+            if let Some(c) = state.store.connection(p.seller_id).await? {
+                state
+                    .store
+                    .upsert_contact(&Contact {
+                        nickname,
+                        ..Contact::new(c.org_id, p.seller_id, buyer)
+                    })
+                    .await?;
+            }
         }
     }
     crate::convert::store_question(state, p.seller_id, &question).await

@@ -26,6 +26,8 @@ pub mod auth;
 pub mod bus;
 pub mod config;
 pub mod connect;
+pub mod contacts;
+pub mod contacts_api;
 pub mod convert;
 pub mod crypto;
 pub mod csrf;
@@ -85,6 +87,7 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .route("/metrics", get(telemetry::scrape))
         .merge(webhook)
         .merge(api::routes())
+        .merge(contacts_api::routes())
         .merge(people::routes())
         .merge(desk::routes())
         .route("/api/openapi.json", get(openapi::document))

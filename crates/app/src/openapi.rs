@@ -32,6 +32,9 @@ use utoipa::OpenApi;
         crate::desk::set_status,
         crate::desk::start_with_option,
         crate::desk::answer_times,
+        crate::contacts_api::contacts,
+        crate::contacts_api::contact,
+        crate::contacts_api::leads,
         document,
         crate::healthz,
         crate::ingest::webhook

@@ -82,6 +82,13 @@ pub async fn schedule_sweep(state: &AppState) -> Result<usize, StoreError> {
                 .await?
                 .is_some(),
         );
+        let leads = crate::contacts::sync_leads_job(
+            c.org_id,
+            c.seller_id,
+            crate::contacts::LEADS_SWEEP_DAYS,
+            now,
+        );
+        enqueued += usize::from(state.store.enqueue(leads).await?.is_some());
     }
     if stores
         .iter()

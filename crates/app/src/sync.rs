@@ -184,6 +184,7 @@ async fn store_pack_orders(
             Ok(order) => {
                 let ours = convert_order(state, org, seller, &order).await?;
                 state.store.upsert_order(&ours).await?;
+                crate::contacts::note_order_buyer(state, org, seller, &order).await?;
                 orders.push(ours);
             }
             Err(JobError::Fatal(e)) => {
@@ -432,6 +433,7 @@ pub async fn fetch_order(state: &AppState, p: FetchOrder) -> Result<(), JobError
     .await?;
     let ours = convert_order(state, org, p.seller_id, &order).await?;
     state.store.upsert_order(&ours).await?;
+    crate::contacts::note_order_buyer(state, org, p.seller_id, &order).await?;
     state
         .store
         .enqueue(sync_pack_job(org, p.seller_id, order.conversation_id()))

@@ -30,7 +30,7 @@
 //! - [`notify`]: notification delivery with Mercado Libre's retry rules and `/missed_feeds`.
 //! - `control`: the simulator's own `/_sim` API (ask a question, buy, write after a sale, open
 //!   and escalate claims, block conversations, contact a classified listing, the leads quota,
-//!   set the callback URL, faults, delivery log, placeholder pictures).
+//!   set the callback URL, faults, delivery log, API call log, placeholder pictures).
 //! - [`errors`]: error bodies (standard, OAuth, messaging, action-guide and leads shapes).
 //!
 //! ## Use
@@ -86,7 +86,7 @@ pub use errors::SimError;
 pub use market::orders::Purchase;
 pub use samples::{sample_claim_messages, sample_post_sale_messages};
 pub use seed::{Lang, SeededBuyer, SeededSeller, sample_questions};
-pub use state::DeliveryRecord;
+pub use state::{CallRecord, DeliveryRecord};
 
 use state::{Answer, AppState, Inner, Shared};
 
@@ -127,9 +127,11 @@ pub async fn spawn(
             notification_url: cfg.notification_url.clone(),
             faults: Faults::default(),
             deliveries: Vec::new(),
+            calls: Vec::new(),
             missed: Vec::new(),
             leads: Vec::new(),
             leads_quota: None,
+            billing_down: false,
         }),
         cfg,
         http,
@@ -429,6 +431,12 @@ impl SimHandle {
         self.shared.lock().leads_quota = remaining;
     }
 
+    /// While `down`, `GET /orders/{id}/billing_info` answers 500 `internal_server_error` (the
+    /// order and everything else keep answering).
+    pub async fn set_billing_down(&self, down: bool) {
+        self.shared.lock().billing_down = down;
+    }
+
     /// A buyer (a seeded one of the item's site when `buyer_id` is `None`) asks a question:
     /// stores it UNANSWERED and schedules the `questions` notification. Returns its id.
     pub async fn ask_question(
@@ -607,6 +615,11 @@ impl SimHandle {
     /// Every notification POST attempt so far, in order.
     pub async fn deliveries(&self) -> Vec<DeliveryRecord> {
         self.shared.lock().deliveries.clone()
+    }
+
+    /// Every Mercado Libre API call so far, in order (see [`CallRecord`]).
+    pub async fn calls(&self) -> Vec<CallRecord> {
+        self.shared.lock().calls.clone()
     }
 
     /// Replaces the fault-injection settings.

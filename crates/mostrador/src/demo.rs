@@ -61,7 +61,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!("  data in {} (SQLite)", data_dir.display());
     if args.question_every > 0 {
         println!(
-            "  a simulated buyer acts every {} s (asks, buys, writes after a sale, opens or escalates a claim)",
+            "  a simulated buyer acts every {} s (asks, buys, leaves a lead on a classified listing, writes after a sale, opens or escalates a claim)",
             args.question_every
         );
     }
@@ -161,13 +161,16 @@ enum Turn {
     Claim,
     /// Escalate an open claim to a dispute.
     Escalate,
+    /// Contact a classified listing (a lead: WhatsApp, call, visit…), notified as `vis_leads`.
+    Lead,
 }
 
 /// The buyers' round: every kind of interaction comes within a few turns, questions most often
 /// (as in a real store), disputes least.
-const ROUND: [Turn; 8] = [
+const ROUND: [Turn; 9] = [
     Turn::Ask,
     Turn::Buy,
+    Turn::Lead,
     Turn::Ask,
     Turn::Write,
     Turn::Claim,
@@ -178,7 +181,7 @@ const ROUND: [Turn; 8] = [
 
 /// Simulated buyers: every `every` seconds one of them, at a random demo store, takes the next
 /// turn of [`ROUND`]. The first turn is a question and comes at once, so a new user sees the
-/// inbox fill up.
+/// inbox fill up; a sale (a new contact) and a lead follow.
 async fn simulated_buyers(sim: SimHandle, every: u64) {
     if every == 0 {
         return;
@@ -244,6 +247,16 @@ async fn take_turn(
                 if sim.open_claim(order, None).await.is_ok() {
                     break;
                 }
+            }
+        }
+        Turn::Lead => {
+            // Only some stores have classified listings; the others ask a question instead.
+            let kind = pick(&["whatsapp", "call", "question", "visit_request", "quotation"]);
+            match (pick(&sim.classifieds_of(seller.id)), kind) {
+                (Some(item), Some(kind)) => {
+                    sim.create_lead(&item, kind, None).await?;
+                }
+                _ => Box::pin(take_turn(sim, seller, Turn::Ask)).await?,
             }
         }
         Turn::Escalate => {

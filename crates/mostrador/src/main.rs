@@ -8,6 +8,9 @@
 //! - `meli parse KIND FILE`: parse a saved Mercado Libre payload with the client's own models.
 //! - `migrate`: apply database migrations and exit.
 //! - `bench webhook`: the webhook's acknowledgement path against a `/healthz` baseline.
+//! - `bench ingest`: the webhook under open-loop load next to a bare endpoint, both as child
+//!   processes; visible latency and memory too.
+//! - `bench soak`: table sizes before and after the purge of N notifications' finished work.
 //! - `guard`: the outgoing-text guard over JSON lines on standard input.
 //! - `rfm`: recency, frequency and monetary scores of an order history (CSV in, CSV out).
 //! - `bench rfm`: that scoring on a synthetic history, next to pandas on the same data.

@@ -17,6 +17,15 @@ store::conformance_tests!(
     },
     finish: discard_test_store
 );
+store::conformance_contacts_tests!(
+    maybe: async {
+        match pg_url_or_skip() {
+            Some(url) => Some(fresh_test_store(&url).await),
+            None => None,
+        }
+    },
+    finish: discard_test_store
+);
 
 mod coordination {
     use super::*;

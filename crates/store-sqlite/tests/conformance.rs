@@ -9,6 +9,7 @@ use store::sqlx_driver::SqlxPools;
 use store_sqlite::SqliteStore;
 
 store::conformance_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
+store::conformance_contacts_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
 
 mod coordination {
     use super::*;

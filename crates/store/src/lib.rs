@@ -24,7 +24,10 @@
 #[cfg(feature = "conformance")]
 pub mod conformance;
 #[cfg(feature = "conformance")]
+pub mod conformance_contacts;
+#[cfg(feature = "conformance")]
 pub mod conformance_coordination;
+pub mod contacts;
 pub mod coordination;
 pub mod model;
 pub mod sql;
@@ -34,6 +37,7 @@ pub mod sqlx_driver;
 pub mod sqlx_errors;
 pub mod support;
 
+pub use contacts::*;
 pub use coordination::{PauseStore, SignalListener, Signals};
 pub use model::*;
 
@@ -75,6 +79,7 @@ pub trait Store:
     + ConversationStore
     + CommerceStore
     + TeamStore
+    + ContactStore
     + Signals
     + PauseStore
 {
@@ -89,6 +94,7 @@ impl<T> Store for T where
         + ConversationStore
         + CommerceStore
         + TeamStore
+        + ContactStore
         + Signals
         + PauseStore
 {
@@ -271,7 +277,7 @@ pub trait IntakeStore: Send + Sync + 'static {
 pub trait CatalogStore: Send + Sync + 'static {
     async fn upsert_listing(&self, listing: &Listing) -> StoreResult<()>;
     async fn listing(&self, id: &ItemId) -> StoreResult<Option<Listing>>;
-    /// A `None` nickname keeps the one already known.
+    /// Inserts or updates by (seller, buyer); each `None` field keeps what is already known.
     async fn upsert_contact(&self, contact: &Contact) -> StoreResult<()>;
     async fn contact(&self, seller: SellerId, user: MeliUserId) -> StoreResult<Option<Contact>>;
 }
@@ -445,7 +451,7 @@ pub trait ConversationStore: Send + Sync + 'static {
 /// The storage traits, for `use store::prelude::*` wherever a store's methods are called.
 pub mod prelude {
     pub use crate::{
-        CatalogStore, CommerceStore, ConnectionStore, ConversationStore, Health, IntakeStore,
-        PauseStore, PeopleStore, Signals, Store, TeamStore,
+        CatalogStore, CommerceStore, ConnectionStore, ContactStore, ConversationStore, Health,
+        IntakeStore, PauseStore, PeopleStore, Signals, Store, TeamStore,
     };
 }

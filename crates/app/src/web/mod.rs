@@ -5,6 +5,7 @@
 //! functions as the JSON API, so both obey the same rules.
 
 mod actions;
+mod contacts;
 mod figures;
 mod inbox;
 mod login;
@@ -68,6 +69,7 @@ pub fn routes() -> Router<AppState> {
             post(stores::disconnect_submit),
         )
         .route("/oauth/callback", get(stores::oauth_callback))
+        .merge(contacts::routes())
         .route("/static/app.js", get(app_js))
         .route("/static/app.css", get(app_css))
 }

@@ -7,6 +7,7 @@
 
 mod browser;
 mod browser_desk;
+mod contacts;
 mod desk;
 mod helpers;
 mod inbox;

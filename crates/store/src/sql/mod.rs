@@ -15,6 +15,7 @@ pub(crate) mod catalog;
 mod cell;
 pub(crate) mod commerce;
 pub(crate) mod connections;
+pub(crate) mod contacts;
 pub(crate) mod conversations;
 pub(crate) mod coordination;
 pub mod intake;
