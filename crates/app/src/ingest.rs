@@ -33,6 +33,13 @@ use store::{NewNotification, NotificationState, RecordOutcome};
     )
 )]
 pub async fn webhook(State(state): State<AppState>, Body(body): Body) -> AppResult<Json<Value>> {
+    let started = std::time::Instant::now();
+    let acked = receive(&state, &body).await;
+    crate::telemetry::webhook_ack(crate::telemetry::ack_outcome(&acked), started.elapsed());
+    acked.map(|_| Json(json!({ "status": "ok" })))
+}
+
+async fn receive(state: &AppState, body: &[u8]) -> AppResult<&'static str> {
     let not_a_notification = || {
         AppError::bad_request(
             "invalid_notification",
@@ -41,10 +48,9 @@ pub async fn webhook(State(state): State<AppState>, Body(body): Body) -> AppResu
         )
     };
     // Parsed once: the tree is both what is stored and what the notification is read from.
-    let raw: Value = serde_json::from_slice(&body).map_err(|_| not_a_notification())?;
+    let raw: Value = serde_json::from_slice(body).map_err(|_| not_a_notification())?;
     let notification = meli::Notification::deserialize(&raw).map_err(|_| not_a_notification())?;
-    accept(&state, &notification, raw).await?;
-    Ok(Json(json!({ "status": "ok" })))
+    Ok(accept(state, &notification, raw).await?.status)
 }
 
 /// What became of a notification.

@@ -113,7 +113,7 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
         .get("seller_id")
         .and_then(serde_json::Value::as_i64)
         .map(SellerId)
-        && let Some(wait) = state.throttle.remaining(seller)
+        && let Some(wait) = crate::throttle::remaining(state, seller).await
     {
         return Err(JobError::Wait {
             reason: format!(
@@ -232,7 +232,7 @@ where
     };
     if let Err(MeliError::RateLimited { retry_after, .. }) = &result {
         tracing::warn!(seller.id = %seller, "Mercado Libre answered 429; pausing this store's jobs");
-        state.throttle.pause(seller, *retry_after);
+        crate::throttle::pause(state, seller, *retry_after).await;
     }
     Ok(result?)
 }

@@ -26,6 +26,7 @@
 pub mod api;
 pub mod auth;
 pub mod backfill;
+pub mod bus;
 pub mod config;
 pub mod connect;
 pub mod contacts;
@@ -54,6 +55,7 @@ pub mod sellers;
 pub mod service;
 pub mod state;
 pub mod sync;
+pub mod telemetry;
 pub mod throttle;
 pub mod tokens;
 pub mod web;
@@ -87,6 +89,7 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT));
     let timed = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(telemetry::scrape))
         .merge(webhook)
         .merge(api::routes())
         .merge(contacts_api::routes())

@@ -197,6 +197,7 @@ pub async fn sync_questions(state: &AppState, seller: SellerId) -> Result<(), Jo
     }
     if found > 0 {
         tracing::info!(seller.id = %seller, found, "sweep found unanswered questions not in the inbox");
+        crate::telemetry::reconciler_found("unanswered_questions", found as u64);
         state.jobs_waiting.notify_one();
     }
     Ok(())
@@ -243,6 +244,7 @@ pub async fn missed_feeds(state: &AppState) -> Result<(), JobError> {
     }
     if recovered > 0 {
         tracing::info!(recovered, "missed notifications recovered");
+        crate::telemetry::reconciler_found("missed_feeds", recovered as u64);
     }
     Ok(())
 }
@@ -282,9 +284,12 @@ pub async fn sync_post_sale(state: &AppState, seller: SellerId) -> Result<(), Jo
     let orders_mark = Utc::now();
     jobs.extend(changed_orders(state, org, seller).await?);
     let found = jobs.len();
+    let mut new = 0u64;
     for job in jobs {
-        state.store.enqueue(job).await?;
+        new += u64::from(state.store.enqueue(job).await?.is_some());
     }
+    // Only what was not already queued counts as found.
+    crate::telemetry::reconciler_found("post_sale", new);
     // Only once every changed order is queued: a sweep that fails before looks again.
     state
         .store

@@ -217,6 +217,7 @@ pub async fn answer_question(
     {
         Ok((message, _job)) => {
             state.jobs_waiting.notify_one();
+            state.bus.changed(agent.org_id);
             tracing::info!(conversation.id = %id, person.id = %agent.id, "answer queued");
             Ok(message)
         }
@@ -388,6 +389,7 @@ async fn queue_outgoing(
             other => other.into(),
         })?;
     state.jobs_waiting.notify_one();
+    state.bus.changed(agent.org_id);
     tracing::info!(conversation.id = %conversation.id, person.id = %agent.id, kind, "reply queued");
     Ok(message)
 }

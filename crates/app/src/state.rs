@@ -6,7 +6,6 @@ use crate::tokens::TokenManager;
 use meli::MeliClient;
 use std::sync::Arc;
 use store::Store;
-use tokio::sync::Notify;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,8 +13,11 @@ pub struct AppState {
     pub meli: MeliClient,
     pub config: Arc<AppConfig>,
     pub tokens: TokenManager,
-    /// Poked when a job is enqueued, so an in-process worker starts at once instead of polling.
-    pub jobs_waiting: Arc<Notify>,
+    /// Poked when a job is enqueued, so a worker starts at once instead of polling: one in this
+    /// process, and on PostgreSQL those of other processes too (through [`AppState::bus`]).
+    pub jobs_waiting: crate::bus::JobsWaiting,
+    /// Wake-ups and inbox changes, in this process and across processes ([`crate::bus`]).
+    pub bus: Arc<crate::bus::Bus>,
     /// Stores paused after Mercado Libre answered 429.
     pub throttle: Arc<crate::throttle::Throttle>,
     /// Login attempts per account, in this process.
@@ -40,12 +42,15 @@ impl AppState {
             intake.start();
             sellers.watch(&store);
         }
+        let bus = crate::bus::Bus::new(store.clone());
+        crate::telemetry::install();
         AppState {
             store,
             meli,
             config: Arc::new(config),
             tokens,
-            jobs_waiting: Arc::new(Notify::new()),
+            jobs_waiting: crate::bus::JobsWaiting(bus.clone()),
+            bus,
             login_limiter: Arc::new(crate::auth::login_limiter()),
             login_client_limiter: Arc::new(crate::auth::client_limiter()),
             throttle: Arc::new(crate::throttle::Throttle::default()),

@@ -135,6 +135,10 @@ pub struct ServeArgs {
     pub reconcile_every: u64,
     #[command(flatten)]
     pub retention: RetentionArgs,
+    /// When set, `GET /metrics` wants `Authorization: Bearer <token>`; open otherwise (the
+    /// figures carry no organization data).
+    #[arg(long, env = "MOSTRADOR_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
 }
 
 /// How long finished work is kept; each sweep purges what is older.

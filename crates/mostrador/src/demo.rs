@@ -69,6 +69,7 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     println!("Mostrador demo running at {}", running.url);
     println!("  log in as {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}");
     println!("  Mercado Libre simulator at {}", sim.base_url());
+    println!("  metrics (Prometheus) at {}/metrics", running.url);
     println!("  data in {} (SQLite)", data_dir.display());
     if args.question_every > 0 {
         println!(

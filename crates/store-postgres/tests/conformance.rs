@@ -40,6 +40,19 @@ mod intake {
     );
 }
 
+mod coordination {
+    use super::*;
+    store::conformance_coordination_tests!(
+        maybe: async {
+            match pg_url_or_skip() {
+                Some(url) => Some(fresh_test_store(&url).await),
+                None => None,
+            }
+        },
+        finish: discard_test_store
+    );
+}
+
 #[tokio::test]
 async fn schemas_isolate_stores_and_migrations_are_idempotent() {
     let Some(url) = pg_url_or_skip() else { return };

@@ -11,6 +11,11 @@ use store_sqlite::SqliteStore;
 store::conformance_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
 store::conformance_contacts_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
 
+mod coordination {
+    use super::*;
+    store::conformance_coordination_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
+}
+
 mod file_backed {
     use super::*;
 

@@ -29,7 +29,10 @@ pub mod conformance_contacts;
 pub mod conformance_intake;
 #[cfg(feature = "conformance")]
 pub mod conformance_orders;
+#[cfg(feature = "conformance")]
+pub mod conformance_coordination;
 pub mod contacts;
+pub mod coordination;
 pub mod model;
 pub mod order_sync;
 pub mod sql;
@@ -40,6 +43,7 @@ pub mod sqlx_errors;
 pub mod support;
 
 pub use contacts::*;
+pub use coordination::{PauseStore, SignalListener, Signals};
 pub use model::*;
 pub use order_sync::{OrderSync, OrderSyncStore};
 
@@ -83,6 +87,8 @@ pub trait Store:
     + TeamStore
     + ContactStore
     + OrderSyncStore
+    + Signals
+    + PauseStore
 {
 }
 
@@ -97,6 +103,8 @@ impl<T> Store for T where
         + TeamStore
         + ContactStore
         + OrderSyncStore
+        + Signals
+        + PauseStore
 {
 }
 
@@ -467,6 +475,6 @@ pub trait ConversationStore: Send + Sync + 'static {
 pub mod prelude {
     pub use crate::{
         CatalogStore, CommerceStore, ConnectionStore, ContactStore, ConversationStore, Health,
-        IntakeStore, OrderSyncStore, PeopleStore, Store, TeamStore,
+        IntakeStore, OrderSyncStore, PauseStore, PeopleStore, Signals, Store, TeamStore,
     };
 }

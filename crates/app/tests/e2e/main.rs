@@ -19,3 +19,5 @@ mod languages;
 mod orders;
 mod reconcile;
 mod slice;
+mod telemetry;
+mod wakeups;
