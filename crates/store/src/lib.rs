@@ -26,11 +26,11 @@ pub mod conformance;
 #[cfg(feature = "conformance")]
 pub mod conformance_contacts;
 #[cfg(feature = "conformance")]
+pub mod conformance_coordination;
+#[cfg(feature = "conformance")]
 pub mod conformance_intake;
 #[cfg(feature = "conformance")]
 pub mod conformance_orders;
-#[cfg(feature = "conformance")]
-pub mod conformance_coordination;
 pub mod contacts;
 pub mod coordination;
 pub mod model;
