@@ -25,6 +25,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/conversations/{id}/answer", post(answer))
         .route("/api/stores", get(stores))
         .route("/api/stores/{seller_id}", axum::routing::delete(disconnect))
+        .route(
+            "/api/stores/{seller_id}/sync-orders",
+            get(order_sync_status).post(sync_orders),
+        )
         .route("/api/notifications", get(notifications))
         .route("/api/jobs", get(jobs))
 }
@@ -229,4 +233,71 @@ pub(crate) async fn disconnect(
 ) -> AppResult<StatusCode> {
     crate::connect::disconnect(&state, &person, SellerId(seller_id)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The organization's store, connected, or why not.
+async fn connected_store(state: &AppState, org: OrgId, seller: SellerId) -> AppResult<()> {
+    let conn = state
+        .store
+        .org_connection(org, seller)
+        .await?
+        .ok_or(AppError::NotFound("store"))?;
+    if conn.health == store::ConnectionHealth::Disconnected || conn.tokens.is_none() {
+        return Err(AppError::Conflict {
+            code: "store_disconnected",
+            message: format!("store {seller} is disconnected: reconnect it first"),
+        });
+    }
+    Ok(())
+}
+
+#[utoipa::path(
+    post,
+    path = "/api/stores/{seller_id}/sync-orders",
+    tag = "stores",
+    summary = "Copy the store's order history from Mercado Libre (admins): queues a resumable backfill that carries on from where the last one stopped.",
+    params(("seller_id" = i64, Path, description = "seller id")),
+    responses((status = 202, description = "queued (or already queued)", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn sync_orders(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+    Path(seller_id): Path<i64>,
+) -> AppResult<(StatusCode, Json<Value>)> {
+    require_admin(&person)?;
+    let seller = SellerId(seller_id);
+    connected_store(&state, person.org_id, seller).await?;
+    let job = state
+        .store
+        .enqueue(crate::backfill::backfill_job(person.org_id, seller))
+        .await?;
+    state.jobs_waiting.notify_one();
+    let sync = state.store.org_order_sync(person.org_id, seller).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "job_id": job, "already_queued": job.is_none(), "order_sync": sync })),
+    ))
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/stores/{seller_id}/sync-orders",
+    tag = "stores",
+    summary = "Where the store's order backfill stands (null before the first one).",
+    params(("seller_id" = i64, Path, description = "seller id")),
+    responses((status = 200, description = "done", body = serde_json::Value), (status = "4XX", description = "the project's error shape: {\"error\": {\"code\", \"message\"}}", body = serde_json::Value))
+)]
+pub(crate) async fn order_sync_status(
+    State(state): State<AppState>,
+    ApiPerson(person): ApiPerson,
+    Path(seller_id): Path<i64>,
+) -> AppResult<Json<Value>> {
+    let seller = SellerId(seller_id);
+    state
+        .store
+        .org_connection(person.org_id, seller)
+        .await?
+        .ok_or(AppError::NotFound("store"))?;
+    let sync = state.store.org_order_sync(person.org_id, seller).await?;
+    Ok(Json(json!({ "seller_id": seller, "order_sync": sync })))
 }

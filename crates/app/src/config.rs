@@ -15,6 +15,9 @@ pub struct AppConfig {
     pub keep_jobs_days: u32,
     /// Processed and ignored notifications are purged this many days after they arrived.
     pub keep_notifications_days: u32,
+    /// When set, `GET /metrics` wants `Authorization: Bearer <token>`; open otherwise (the
+    /// figures carry no organization data, see [`crate::telemetry`]).
+    pub metrics_token: Option<String>,
 }
 
 /// How long finished work is kept by default: long enough to look into last month's problems.
@@ -31,6 +34,7 @@ impl AppConfig {
             secure_cookies,
             keep_jobs_days: DEFAULT_KEEP_DAYS,
             keep_notifications_days: DEFAULT_KEEP_DAYS,
+            metrics_token: None,
         }
     }
 

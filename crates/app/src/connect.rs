@@ -119,12 +119,23 @@ pub async fn finish(
         Err(e) => return Err(e.into()),
     };
     tracing::info!(seller.id = %connection.seller_id, site = %connection.site_id, "store connected");
+    forget_cached_sellers(state).await;
     // Questions asked before the store was connected were never notified to us: sweep them in.
     state
         .store
         .enqueue(crate::reconcile::sync_questions_job(
             connection.org_id,
             connection.seller_id,
+            Utc::now(),
+        ))
+        .await?;
+    // Leads on classified listings, with Mercado Libre's own default window.
+    state
+        .store
+        .enqueue(crate::contacts::sync_leads_job(
+            connection.org_id,
+            connection.seller_id,
+            crate::contacts::LEADS_BACKFILL_DAYS,
             Utc::now(),
         ))
         .await?;
@@ -157,5 +168,15 @@ pub async fn disconnect(state: &AppState, admin: &Person, seller: SellerId) -> A
             other => other.into(),
         })?;
     tracing::info!(seller.id = %seller, person.id = %admin.id, "store disconnected");
+    forget_cached_sellers(state).await;
     Ok(())
+}
+
+/// This process sees its own connect or disconnect before it answers; other processes see it
+/// within [`crate::sellers::CHECK_EVERY`]. The change is already committed, so a failed reload
+/// is not the caller's failure: the background check retries it.
+async fn forget_cached_sellers(state: &AppState) {
+    if let Err(e) = state.sellers.reload(state.store.as_ref()).await {
+        tracing::warn!(error = %e, "cannot reload the connected stores now; retrying in the background");
+    }
 }

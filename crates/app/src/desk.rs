@@ -316,11 +316,13 @@ pub async fn assign_conversation(
         .await?
         .ok_or(AppError::NotFound("conversation"))?;
     let module = body.module.unwrap_or(current.module);
-    state
+    let moved = state
         .store
         .assign(person.org_id, id, module, body.team_id, body.person_id)
         .await
-        .map_err(scoped("conversation, team or person"))
+        .map_err(scoped("conversation, team or person"))?;
+    state.bus.changed(person.org_id);
+    Ok(moved)
 }
 
 #[utoipa::path(
@@ -412,7 +414,9 @@ pub async fn set_conversation_status(
         .store
         .set_org_conversation_status(person.org_id, id, status)
         .await
-        .map_err(scoped("conversation"))
+        .map_err(scoped("conversation"))?;
+    state.bus.changed(person.org_id);
+    Ok(())
 }
 
 /// Median first-response time of one store or agent.

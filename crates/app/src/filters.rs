@@ -97,6 +97,7 @@ impl ConversationQuery {
             .transpose()?;
         Ok(ConversationFilter {
             seller_id,
+            buyer_id: None,
             category,
             status,
             module,

@@ -16,6 +16,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use chrono::Utc;
 use domain::{OrgId, QuestionId, SellerId};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use store::{NewNotification, NotificationState, RecordOutcome};
 
@@ -32,16 +33,24 @@ use store::{NewNotification, NotificationState, RecordOutcome};
     )
 )]
 pub async fn webhook(State(state): State<AppState>, Body(body): Body) -> AppResult<Json<Value>> {
-    let notification = serde_json::from_slice::<meli::Notification>(&body).map_err(|_| {
+    let started = std::time::Instant::now();
+    let acked = receive(&state, &body).await;
+    crate::telemetry::webhook_ack(crate::telemetry::ack_outcome(&acked), started.elapsed());
+    acked.map(|_| Json(json!({ "status": "ok" })))
+}
+
+async fn receive(state: &AppState, body: &[u8]) -> AppResult<&'static str> {
+    let not_a_notification = || {
         AppError::bad_request(
             "invalid_notification",
             "the body is not a Mercado Libre notification \
              (a JSON object with resource, user_id and topic)",
         )
-    })?;
-    let raw: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    accept(&state, &notification, raw).await?;
-    Ok(Json(json!({ "status": "ok" })))
+    };
+    // Parsed once: the tree is both what is stored and what the notification is read from.
+    let raw: Value = serde_json::from_slice(body).map_err(|_| not_a_notification())?;
+    let notification = meli::Notification::deserialize(&raw).map_err(|_| not_a_notification())?;
+    Ok(accept(state, &notification, raw).await?.status)
 }
 
 /// What became of a notification.
@@ -53,7 +62,8 @@ pub struct Accepted {
     pub reason: Option<String>,
 }
 
-/// Records a notification and enqueues its job in one transaction. Webhooks and the missed-feeds
+/// Records a notification and enqueues its job durably (in one transaction, shared with the
+/// other notifications of its batch), then says what became of it. Webhooks and the missed-feeds
 /// sweep both come through here, so a recovered notification takes the very same path.
 pub async fn accept(
     state: &AppState,
@@ -81,7 +91,9 @@ pub async fn accept(
         ignore_reason: reason.clone(),
         received_at: Utc::now(),
     };
-    let (status, notification_id) = match state.store.record_notification(record, job).await? {
+    let outcome = state.intake.record(record, job).await?;
+    // The one place an acknowledgement's outcome is known.
+    let (status, notification_id) = match outcome {
         RecordOutcome::Recorded {
             notification_id,
             job_id,
@@ -89,18 +101,16 @@ pub async fn accept(
             if job_id.is_some() {
                 state.jobs_waiting.notify_one();
             }
-            (
-                if reason.is_some() {
-                    "ignored"
-                } else {
-                    "queued"
-                },
-                notification_id,
-            )
+            let status = if reason.is_some() {
+                "ignored"
+            } else {
+                "queued"
+            };
+            (status, notification_id)
         }
         RecordOutcome::Duplicate { notification_id } => ("duplicate", notification_id),
     };
-    tracing::info!(seller.id = notification.user_id, topic = notification.topic.as_deref().unwrap_or_default(), resource = %notification.resource, status, "notification received");
+    tracing::debug!(seller.id = notification.user_id, topic = notification.topic.as_deref().unwrap_or_default(), resource = %notification.resource, status, "notification received");
     Ok(Accepted {
         status,
         notification_id,
@@ -114,8 +124,9 @@ type Triage = (Option<OrgId>, Result<Option<store::NewJob>, String>);
 
 async fn triage(state: &AppState, n: &meli::Notification) -> AppResult<Triage> {
     let seller = SellerId(n.user_id);
-    let connection = state.store.connection(seller).await?;
-    let org = connection.as_ref().map(|c| c.org_id);
+    // From memory: the webhook reads nothing from the database.
+    let known = state.sellers.get(state.store.as_ref(), seller).await?;
+    let org = known.map(|c| c.org_id);
     if let Some(app) = n.application_id
         && app != state.config.meli_app_id
     {
@@ -124,7 +135,7 @@ async fn triage(state: &AppState, n: &meli::Notification) -> AppResult<Triage> {
             Err(format!("notification for application {app}, not ours")),
         ));
     }
-    let Some(org_id) = connection.filter(|c| c.tokens.is_some()).map(|c| c.org_id) else {
+    let Some(org_id) = known.filter(|c| c.has_tokens).map(|c| c.org_id) else {
         return Ok((
             org,
             Err(format!("seller {seller} is not a connected store")),
@@ -143,8 +154,7 @@ async fn triage(state: &AppState, n: &meli::Notification) -> AppResult<Triage> {
         Subject::Message(id) => Ok(Some(fetch_message_job(org_id, seller, &id))),
         Subject::Order(id) => Ok(Some(fetch_order_job(org_id, seller, domain::OrderId(id)))),
         Subject::Claim(id) => Ok(Some(fetch_claim_job(org_id, seller, domain::ClaimId(id)))),
-        // Recorded for now: storing and showing leads comes in a later change.
-        Subject::Lead(_) => Err("vis_leads notifications are not followed yet".to_owned()),
+        Subject::Lead(id) => Ok(Some(crate::contacts::fetch_lead_job(org_id, seller, &id))),
         Subject::Other
             if [
                 "questions",

@@ -113,7 +113,7 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
         .get("seller_id")
         .and_then(serde_json::Value::as_i64)
         .map(SellerId)
-        && let Some(wait) = state.throttle.remaining(seller)
+        && let Some(wait) = crate::throttle::remaining(state, seller).await
     {
         return Err(JobError::Wait {
             reason: format!(
@@ -139,11 +139,18 @@ pub async fn run(state: &AppState, job: &Job) -> Result<(), JobError> {
             crate::outbox::send_claim_message(state, payload(job)?).await
         }
         crate::service::SEND_ACTION_GUIDE => crate::outbox::send_option(state, payload(job)?).await,
+        crate::backfill::BACKFILL_ORDERS => {
+            let p: SyncQuestions = payload(job)?;
+            crate::backfill::run_job(state, p.seller_id).await
+        }
         crate::reconcile::SYNC_POST_SALE => {
             let p: SyncQuestions = payload(job)?;
             crate::reconcile::sync_post_sale(state, p.seller_id).await
         }
-        other => Err(JobError::Fatal(format!("unknown job kind {other:?}"))),
+        other => match crate::contacts::run(state, other, &job.payload).await {
+            Some(done) => done,
+            None => Err(JobError::Fatal(format!("unknown job kind {other:?}"))),
+        },
     }
 }
 
@@ -225,7 +232,7 @@ where
     };
     if let Err(MeliError::RateLimited { retry_after, .. }) = &result {
         tracing::warn!(seller.id = %seller, "Mercado Libre answered 429; pausing this store's jobs");
-        state.throttle.pause(seller, *retry_after);
+        crate::throttle::pause(state, seller, *retry_after).await;
     }
     Ok(result?)
 }
@@ -271,14 +278,15 @@ async fn fetch_question(state: &AppState, p: FetchQuestion) -> Result<(), JobErr
                 }
                 Err(retry) => return Err(retry),
             };
-            state
-                .store
-                .upsert_contact(&Contact {
-                    seller_id: p.seller_id,
-                    meli_user_id: buyer,
-                    nickname,
-                })
-                .await?;
+            if let Some(c) = state.store.connection(p.seller_id).await? {
+                state
+                    .store
+                    .upsert_contact(&Contact {
+                        nickname,
+                        ..Contact::new(c.org_id, p.seller_id, buyer)
+                    })
+                    .await?;
+            }
         }
     }
     crate::convert::store_question(state, p.seller_id, &question).await

@@ -1,8 +1,9 @@
 //! # app — Mostrador's server
 //!
 //! The flow, module by module:
-//! - [`ingest`]: `POST /webhooks/meli` validates a notification, records it and enqueues its job in
-//!   one transaction, and answers 200 at once.
+//! - [`ingest`]: `POST /webhooks/meli` validates a notification, decides what it is for from the
+//!   connected stores kept in memory ([`sellers`]), and answers 200 once [`intake`] has recorded
+//!   it and enqueued its job durably (one transaction and one commit per batch of notifications).
 //! - [`worker`] runs [`jobs`] from the durable queue: fetch the question, its listing and the asker
 //!   from Mercado Libre ([`convert`] maps their shapes to ours) and upsert the conversation; deliver
 //!   queued answers (`POST /answers`).
@@ -11,7 +12,8 @@
 //! - [`connect`] runs the OAuth flow that connects a store; [`tokens`] keeps its access token fresh
 //!   (single-use refresh tokens, refreshed under a database lock); [`crypto`] seals them at rest.
 //! - [`reconcile`] recovers what notifications missed: `/missed_feeds` and each store's
-//!   unanswered questions, swept into the same jobs.
+//!   unanswered questions and changed orders, swept into the same jobs.
+//! - [`backfill`] copies a store's order history (resumable, window by window).
 //! - [`auth`] signs agents in; [`error`] maps failures to HTTP in one place, [`extract`] turns
 //!   malformed requests into those errors, and [`edge`] gives every response its error shape,
 //!   security headers and timeout.
@@ -25,8 +27,12 @@
 
 pub mod api;
 pub mod auth;
+pub mod backfill;
+pub mod bus;
 pub mod config;
 pub mod connect;
+pub mod contacts;
+pub mod contacts_api;
 pub mod convert;
 pub mod crypto;
 pub mod csrf;
@@ -39,6 +45,7 @@ pub mod filters;
 pub mod guard;
 pub mod i18n;
 pub mod ingest;
+pub mod intake;
 pub mod jobs;
 pub mod live;
 pub mod localtime;
@@ -48,9 +55,11 @@ pub mod outbox;
 pub mod people;
 pub mod reconcile;
 pub mod scripted_connect;
+pub mod sellers;
 pub mod service;
 pub mod state;
 pub mod sync;
+pub mod telemetry;
 pub mod throttle;
 pub mod tokens;
 pub mod web;
@@ -84,9 +93,11 @@ pub fn build_router_with_timeout(state: AppState, timeout: Duration) -> Router {
         .layer(DefaultBodyLimit::max(WEBHOOK_BODY_LIMIT));
     let timed = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(telemetry::scrape))
         .merge(webhook)
         .merge(api::routes())
         .merge(monitor_api::routes())
+        .merge(contacts_api::routes())
         .merge(people::routes())
         .merge(desk::routes())
         .route("/api/openapi.json", get(openapi::document))

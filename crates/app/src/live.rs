@@ -1,71 +1,76 @@
-//! Live inbox updates over server-sent events. The stream polls our own database (never Mercado
-//! Libre) every couple of seconds for the inbox's newest entry, so it works the same whether the
-//! worker that stored a question runs in this process or another one; the page's script then
-//! refreshes only the conversation list, leaving a half-written answer alone.
+//! Live inbox updates over server-sent events. Each stream listens on the [`crate::bus`] for its
+//! person's organization only (an event about another organization is dropped here, before it
+//! reaches the wire), so an open tab costs no query at all: news comes from where conversations,
+//! messages and jobs change, in this process or, on PostgreSQL, in a worker process elsewhere.
+//! The page's script then refreshes only the conversation list, leaving a half-written answer
+//! alone.
+//!
+//! The contract with `static/app.js`: events are named `inbox`; the first one sets the page's
+//! baseline, and every later one carries a value it has not seen, meaning "fetch the page
+//! again". Values are unique across streams and restarts, so a page that re-connected after
+//! missing news refreshes once.
 
 use crate::auth::WebPerson;
+use crate::bus::Change;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::stream::{self, Stream};
 use std::convert::Infallible;
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use store::ConversationFilter;
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::time::Instant;
 
-const POLL: Duration = Duration::from_secs(2);
+/// A page refreshes at most this often: a burst of changes is one refresh, not one each.
+const MIN_GAP: Duration = Duration::from_secs(1);
 
 pub async fn events(
     State(state): State<AppState>,
     WebPerson(who): WebPerson,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    // The stream only ever looks at the person's own organization.
+    // The stream only ever speaks of the person's own organization.
     let org = who.org_id;
+    let changes = state.bus.subscribe();
+    // The stream keeps the bus alive (in its state): its news must not end while the page is open.
     let stream = stream::unfold(
-        (state, None::<String>, true),
-        move |(state, last, first)| async move {
-            loop {
-                if !first {
-                    tokio::time::sleep(POLL).await;
+        (changes, None::<Instant>, state.bus.clone()),
+        move |(mut changes, last, bus)| async move {
+            if let Some(last) = last {
+                if !ours(&mut changes, org).await {
+                    return None;
                 }
-                let stamp = inbox_stamp(&state, org).await;
-                if first || (stamp.is_some() && stamp != last) {
-                    let event = Event::default()
-                        .event("inbox")
-                        .data(stamp.clone().unwrap_or_default());
-                    return Some((Ok(event), (state, stamp, false)));
-                }
+                tokio::time::sleep_until(last + MIN_GAP).await;
+                // What else arrived meanwhile is covered by this one refresh.
+                while let Ok(_) | Err(TryRecvError::Lagged(_)) = changes.try_recv() {}
             }
+            let event = Event::default().event("inbox").data(stamp());
+            Some((Ok(event), (changes, Some(Instant::now()), bus)))
         },
     );
     Sse::new(stream).keep_alive(KeepAlive::default())
 }
 
-/// Changes whenever a conversation arrives, a buyer writes again, or a job finishes (an answer
-/// delivered, a question re-read).
-async fn inbox_stamp(state: &AppState, org: domain::OrgId) -> Option<String> {
-    let filter = ConversationFilter {
-        limit: Some(1),
-        ..Default::default()
-    };
-    let newest = state.store.org_conversations(org, &filter).await;
-    let jobs = state.store.org_job_counts(org).await;
-    match (newest, jobs) {
-        (Ok(rows), Ok(jobs)) => {
-            let newest = rows
-                .first()
-                .map(|c| {
-                    format!(
-                        "{}@{}",
-                        c.conversation.id,
-                        c.conversation.last_inbound_at.timestamp_micros()
-                    )
-                })
-                .unwrap_or_default();
-            Some(format!("{newest}/{}/{}", jobs.done, jobs.dead))
-        }
-        (Err(e), _) | (_, Err(e)) => {
-            tracing::warn!(error = %e, "live updates: database unreachable");
-            None
+/// Waits for news of `org` (or news that anything may have changed); false once the bus is gone.
+async fn ours(changes: &mut Receiver<Change>, org: domain::OrgId) -> bool {
+    loop {
+        match changes.recv().await {
+            Ok(Change::Org(of)) if of == org => return true,
+            Ok(Change::Everything) => return true,
+            Ok(Change::Org(_)) => {}
+            // Fell behind: ours may have been among the missed.
+            Err(RecvError::Lagged(_)) => return true,
+            Err(RecvError::Closed) => return false,
         }
     }
+}
+
+/// A value no page has seen: this process's random prefix and a counter.
+fn stamp() -> String {
+    static PROCESS: LazyLock<String> =
+        LazyLock::new(|| uuid::Uuid::new_v4().simple().to_string()[..8].to_owned());
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!("{}-{}", *PROCESS, NEXT.fetch_add(1, Ordering::Relaxed))
 }

@@ -17,6 +17,8 @@ use utoipa::OpenApi;
         crate::api::answer,
         crate::api::stores,
         crate::api::disconnect,
+        crate::api::sync_orders,
+        crate::api::order_sync_status,
         crate::api::notifications,
         crate::api::jobs,
         crate::people::list,
@@ -36,6 +38,9 @@ use utoipa::OpenApi;
         crate::monitor_api::orders,
         crate::monitor_api::orders_csv,
         crate::monitor_api::rfm,
+        crate::contacts_api::contacts,
+        crate::contacts_api::contact,
+        crate::contacts_api::leads,
         document,
         crate::healthz,
         crate::ingest::webhook

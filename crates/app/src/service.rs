@@ -45,6 +45,8 @@ pub struct StoreRef {
 pub struct BuyerRef {
     pub id: MeliUserId,
     pub nickname: Option<String>,
+    /// The buyer's contact page, once the buyer has a contact.
+    pub contact_id: Option<ContactId>,
 }
 
 #[derive(Debug, Serialize)]
@@ -94,11 +96,10 @@ pub async fn conversation_detail(
             nickname: c.nickname,
             site_id: c.site_id,
         });
-    let buyer_nickname = state
+    let buyer_contact = state
         .store
-        .contact(conversation.seller_id, conversation.buyer_id)
-        .await?
-        .and_then(|c| c.nickname);
+        .org_contact_of(viewer.org_id, conversation.seller_id, conversation.buyer_id)
+        .await?;
     let listing = match &conversation.item_id {
         Some(item) => state.store.listing(item).await?,
         None => None,
@@ -144,7 +145,10 @@ pub async fn conversation_detail(
             store,
             buyer: BuyerRef {
                 id: conversation.buyer_id,
-                nickname: buyer_nickname,
+                nickname: buyer_contact
+                    .as_ref()
+                    .and_then(|c| c.contact.nickname.clone()),
+                contact_id: buyer_contact.map(|c| c.id),
             },
             listing,
             order,
@@ -213,6 +217,7 @@ pub async fn answer_question(
     {
         Ok((message, _job)) => {
             state.jobs_waiting.notify_one();
+            state.bus.changed(agent.org_id);
             tracing::info!(conversation.id = %id, person.id = %agent.id, "answer queued");
             Ok(message)
         }
@@ -384,6 +389,7 @@ async fn queue_outgoing(
             other => other.into(),
         })?;
     state.jobs_waiting.notify_one();
+    state.bus.changed(agent.org_id);
     tracing::info!(conversation.id = %conversation.id, person.id = %agent.id, kind, "reply queued");
     Ok(message)
 }

@@ -185,6 +185,7 @@ async fn store_pack_orders(
             Ok(order) => {
                 let ours = convert_order(state, org, seller, &order).await?;
                 state.store.upsert_order(&ours).await?;
+                crate::contacts::note_order_buyer(state, org, seller, &order).await?;
                 orders.push(ours);
             }
             Err(JobError::Fatal(e)) => {
@@ -220,9 +221,20 @@ async fn convert_order(
         }
         None => o.shipping.as_ref().and_then(|s| s.status.clone()),
     };
+    Ok(order_from_meli(org, seller, o, shipping_status))
+}
+
+/// Our order from Mercado Libre's as read (by id or in a search page), with the shipment's
+/// status when the caller knows it.
+pub(crate) fn order_from_meli(
+    org: OrgId,
+    seller: SellerId,
+    o: &meli::Order,
+    shipping_status: Option<String>,
+) -> Order {
     let created = utc(o.date_created).unwrap_or_else(Utc::now);
     let currency = o.currency_id.clone().unwrap_or_default();
-    Ok(Order {
+    Order {
         order_id: OrderId(o.id),
         org_id: org,
         seller_id: seller,
@@ -261,7 +273,7 @@ async fn convert_order(
                 currency_id: currency.clone(),
             })
             .collect(),
-    })
+    }
 }
 
 /// A pack's post-sale conversation: its messages (read without marking them read, so the
@@ -438,6 +450,7 @@ pub async fn fetch_order(state: &AppState, p: FetchOrder) -> Result<(), JobError
     .await?;
     let ours = convert_order(state, org, p.seller_id, &order).await?;
     state.store.upsert_order(&ours).await?;
+    crate::contacts::note_order_buyer(state, org, p.seller_id, &order).await?;
     state
         .store
         .enqueue(sync_pack_job(org, p.seller_id, order.conversation_id()))

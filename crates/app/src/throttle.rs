@@ -1,8 +1,12 @@
 //! Per-store slowdown. When Mercado Libre answers 429 for a store, every job of that store waits
 //! out the pause (honouring `Retry-After`) instead of calling again at once: the queue slows down
 //! for that store and keeps going for the others, and no work is dropped (waiting jobs do not use
-//! up attempts). The pause is per process; each worker process learns it from its own 429.
+//! up attempts). The pause is shared through the database (`meli_pauses`, scope `seller:<id>`),
+//! so every instance respects a 429 any of them met; [`Throttle`] keeps this process's copy so
+//! a paused store costs no query until its pause ends.
 
+use crate::state::AppState;
+use chrono::Utc;
 use domain::SellerId;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -12,6 +16,46 @@ use std::time::{Duration, Instant};
 pub const DEFAULT_PAUSE: Duration = Duration::from_secs(10);
 /// Longer pauses than this are not trusted.
 const MAX_PAUSE: Duration = Duration::from_secs(600);
+
+/// The shared pause's scope for one store's calls.
+pub fn scope(seller: SellerId) -> String {
+    format!("seller:{seller}")
+}
+
+/// How long `seller` still has to wait, after a 429 met here or by any other instance. A database
+/// that cannot be read pauses nothing: the job's own calls will meet whatever Mercado Libre says.
+pub async fn remaining(state: &AppState, seller: SellerId) -> Option<Duration> {
+    if let Some(wait) = state.throttle.remaining(seller) {
+        return Some(wait);
+    }
+    let now = Utc::now();
+    match state.store.meli_pause(&scope(seller), now).await {
+        Ok(Some(until)) => {
+            let wait = (until - now).to_std().ok()?.min(MAX_PAUSE);
+            state.throttle.pause(seller, Some(wait));
+            Some(wait)
+        }
+        Ok(None) => None,
+        Err(e) => {
+            tracing::warn!(seller.id = %seller, error = %e, "could not read the shared 429 pause");
+            None
+        }
+    }
+}
+
+/// Mercado Libre answered 429 for `seller`: pause its calls here and, through the database,
+/// everywhere.
+pub async fn pause(state: &AppState, seller: SellerId, retry_after: Option<Duration>) {
+    let wait = retry_after.unwrap_or(DEFAULT_PAUSE).min(MAX_PAUSE);
+    state.throttle.pause(seller, Some(wait));
+    crate::telemetry::meli_paused();
+    let now = Utc::now();
+    let until = now + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::seconds(10));
+    if let Err(e) = state.store.pause_meli(&scope(seller), until, now).await {
+        // This process still waits; others learn of the 429 from their own calls.
+        tracing::warn!(seller.id = %seller, error = %e, "could not share the 429 pause");
+    }
+}
 
 #[derive(Default)]
 pub struct Throttle {

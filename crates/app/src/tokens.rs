@@ -187,6 +187,7 @@ impl TokenManager {
                 // would cost a re-authorization. Retry a failing database a few times first.
                 self.save_rotated(seller, &resealed).await?;
                 if fresh.refresh_token.as_deref().is_none_or(str::is_empty) {
+                    crate::telemetry::token_refresh("no_refresh_token");
                     self.needs_reauth(
                         seller,
                         "Mercado Libre returned no refresh token (is offline_access granted?)",
@@ -195,9 +196,11 @@ impl TokenManager {
                     return Err(TokenError::NeedsReauth(seller));
                 }
                 tracing::info!(seller.id = %seller, "access token refreshed");
+                crate::telemetry::token_refresh("refreshed");
                 Ok(fresh.access_token)
             }
             Err(e) if e.is_invalid_grant() => {
+                crate::telemetry::token_refresh("invalid_grant");
                 self.needs_reauth(
                     seller,
                     "Mercado Libre refused the refresh token (invalid_grant)",
@@ -205,7 +208,10 @@ impl TokenManager {
                 .await?;
                 Err(TokenError::NeedsReauth(seller))
             }
-            Err(e) => Err(e.into()),
+            Err(e) => {
+                crate::telemetry::token_refresh("failed");
+                Err(e.into())
+            }
         }
     }
 

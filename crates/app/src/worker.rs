@@ -44,14 +44,32 @@ pub enum StepOutcome {
     },
 }
 
+/// How often an idle worker looks for work nobody told it about. Where signals cross processes
+/// (PostgreSQL) this is only a safety net; on SQLite it is how a `worker` process hears of jobs
+/// a `serve` process enqueued.
+pub const POLL_WITH_SIGNALS: std::time::Duration = std::time::Duration::from_secs(10);
+pub const POLL_WITHOUT_SIGNALS: std::time::Duration = std::time::Duration::from_secs(1);
+
 #[derive(Clone)]
 pub struct Worker {
     state: AppState,
+    poll: std::time::Duration,
 }
 
 impl Worker {
     pub fn new(state: AppState) -> Self {
-        Worker { state }
+        let poll = if state.store.signals_across_processes() {
+            POLL_WITH_SIGNALS
+        } else {
+            POLL_WITHOUT_SIGNALS
+        };
+        Worker { state, poll }
+    }
+
+    /// The same worker with another safety-net poll interval.
+    pub fn with_poll(mut self, poll: std::time::Duration) -> Self {
+        self.poll = poll;
+        self
     }
 
     /// Claims and runs one due job.
@@ -65,21 +83,47 @@ impl Worker {
         else {
             return Ok(StepOutcome::Idle);
         };
+        let outcome = self.run_job(&job).await;
+        if let Ok(outcome) = &outcome {
+            self.report(&job, outcome);
+        }
+        outcome
+    }
+
+    /// Counts the outcome, and tells the job's organization's open pages when it is final.
+    fn report(&self, job: &Job, outcome: &StepOutcome) {
+        let label = match outcome {
+            StepOutcome::Idle => return,
+            StepOutcome::Done { .. } => "done",
+            StepOutcome::Retrying { .. } => "retrying",
+            StepOutcome::Waiting { .. } => "waiting",
+            StepOutcome::Dead { .. } => "dead",
+            StepOutcome::LeaseLost { .. } => "lease_lost",
+        };
+        crate::telemetry::job_outcome(&job.kind, label);
+        if matches!(outcome, StepOutcome::Done { .. } | StepOutcome::Dead { .. })
+            && let Some(org) = job.org_id
+        {
+            self.state.bus.changed(org);
+        }
+    }
+
+    async fn run_job(&self, job: &Job) -> Result<StepOutcome, StoreError> {
         let kind = job.kind.clone();
-        match jobs::run(&self.state, &job).await {
+        match jobs::run(&self.state, job).await {
             Ok(()) => {
-                let done = self.state.store.complete_job(&job).await;
-                settle(&job, done, StepOutcome::Done { kind })
+                let done = self.state.store.complete_job(job).await;
+                settle(job, done, StepOutcome::Done { kind })
             }
-            Err(JobError::Fatal(error)) => self.bury(&job, error).await,
+            Err(JobError::Fatal(error)) => self.bury(job, error).await,
             Err(JobError::Wait { reason, after }) => {
                 tracing::warn!(job.id = %job.id, job.kind = %kind, reason = %reason, "job waits");
                 let postponed = self
                     .state
                     .store
-                    .postpone_job(&job, &reason, Utc::now() + after)
+                    .postpone_job(job, &reason, Utc::now() + after)
                     .await;
-                settle(&job, postponed, StepOutcome::Waiting { kind, reason })
+                settle(job, postponed, StepOutcome::Waiting { kind, reason })
             }
             Err(JobError::Retry { error, after }) if job.attempts < MAX_ATTEMPTS => {
                 let delay = after
@@ -89,20 +133,20 @@ impl Worker {
                 let retried = self
                     .state
                     .store
-                    .retry_job(&job, &error, Utc::now() + delay)
+                    .retry_job(job, &error, Utc::now() + delay)
                     .await;
-                settle(&job, retried, StepOutcome::Retrying { kind, error })
+                settle(job, retried, StepOutcome::Retrying { kind, error })
             }
             Err(JobError::Retry { error, .. }) => {
                 // Giving up has side effects (an undelivered answer reopens the reply box), so
                 // skip them when the job is visibly no longer ours. Not airtight: the lease can
                 // still run out during `on_give_up`, which is why `bury_job` checks it again.
-                if !self.still_holds(&job).await? {
-                    return Ok(lease_lost(&job, "found before giving up"));
+                if !self.still_holds(job).await? {
+                    return Ok(lease_lost(job, "found before giving up"));
                 }
-                jobs::on_give_up(&self.state, &job, &error).await;
+                jobs::on_give_up(&self.state, job, &error).await;
                 self.bury(
-                    &job,
+                    job,
                     format!("gave up after {} attempts: {error}", job.attempts),
                 )
                 .await
@@ -140,9 +184,11 @@ impl Worker {
         }
     }
 
-    /// Runs until `shutdown` resolves, sleeping while idle until a job is enqueued in this process,
-    /// the next queued job is due, or a poll interval passes (jobs enqueued by other processes).
+    /// Runs until `shutdown` resolves, sleeping while idle until a job is enqueued (in this
+    /// process or, on PostgreSQL, any other: see [`crate::bus`]), the next queued job is due, or
+    /// the poll interval passes (the safety net, and how SQLite processes hear of each other).
     pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        self.state.bus.listen();
         tokio::pin!(shutdown);
         loop {
             let idle_for = match self.step().await {
@@ -169,7 +215,7 @@ impl Worker {
     }
 
     async fn idle_wait(&self) -> std::time::Duration {
-        let poll = std::time::Duration::from_secs(1);
+        let poll = self.poll;
         match self.state.store.next_job_due().await {
             Ok(Some(due)) => (due - Utc::now()).to_std().unwrap_or_default().min(poll),
             _ => poll,

@@ -253,12 +253,65 @@ pub struct Listing {
     pub status: Option<String>,
 }
 
-/// A buyer as known to one store.
+/// A buyer as known to one store. Every field but the keys is optional and, when `None` in an
+/// upsert, keeps what is already known: sightings differ in what they carry (a question only the
+/// nickname, an order's billing data the name and document, a lead what the buyer typed).
+/// Phone and e-mail are personal data the buyer gave (a lead) or the invoice data holds, never
+/// anything else: show them, never log them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contact {
+    pub org_id: OrgId,
     pub seller_id: SellerId,
     pub meli_user_id: MeliUserId,
     pub nickname: Option<String>,
+    /// Full name (a person's first and last, or a business name).
+    pub name: Option<String>,
+    /// `DNI`, `CPF`, `RUT`, …
+    pub doc_type: Option<String>,
+    pub doc_number: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl Contact {
+    /// A buyer of a store, with nothing known about them yet.
+    pub fn new(org_id: OrgId, seller_id: SellerId, meli_user_id: MeliUserId) -> Contact {
+        Contact {
+            org_id,
+            seller_id,
+            meli_user_id,
+            nickname: None,
+            name: None,
+            doc_type: None,
+            doc_number: None,
+            phone: None,
+            email: None,
+        }
+    }
+}
+
+/// A buyer's contact on a classified listing (vehicle, real estate, service), with the data the
+/// buyer shared on purpose. A guest's lead has no buyer id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lead {
+    pub org_id: OrgId,
+    pub seller_id: SellerId,
+    /// Mercado Libre's lead id (opaque text).
+    pub lead_id: String,
+    pub item_id: Option<ItemId>,
+    pub buyer_id: Option<MeliUserId>,
+    /// `whatsapp`, `call`, `question`, `visit_request`, … as Mercado Libre writes it.
+    pub contact_type: String,
+    pub status: Option<String>,
+    /// The question id of a `question` lead.
+    pub external_id: Option<String>,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub doc_type: Option<String>,
+    pub doc_number: Option<String>,
+    /// When the buyer got in touch.
+    pub contacted_at: DateTime<Utc>,
 }
 
 /// One line of an order.

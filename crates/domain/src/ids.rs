@@ -70,6 +70,14 @@ int_id!(
     /// A Mercado Libre claim id.
     ClaimId
 );
+int_id!(
+    /// Our contact id (database-assigned): one buyer as one store knows them.
+    ContactId
+);
+int_id!(
+    /// Our lead id (database-assigned; Mercado Libre's own lead id is text).
+    LeadRowId
+);
 
 /// An organization: the tenant every store, person and conversation belongs to. A uuid, so ids
 /// reveal nothing about how many organizations exist.

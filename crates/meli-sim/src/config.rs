@@ -22,6 +22,9 @@ pub struct SimConfig {
     /// Seeds each seller's sales history (orders, packs, conversations, a claim). Tests that
     /// build an exact support desk of their own turn it off.
     pub seed_sales: bool,
+    /// Orders of each seller's two-year sales history (`meli_sim::history`: repeat buyers,
+    /// carts, cancellations, refunds). 0, the default, seeds none; the demo seeds thousands.
+    pub history_orders: usize,
 }
 
 impl Default for SimConfig {
@@ -35,6 +38,7 @@ impl Default for SimConfig {
             time_scale: 1.0,
             seed: 42,
             seed_sales: true,
+            history_orders: 0,
         }
     }
 }

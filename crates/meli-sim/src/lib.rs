@@ -30,7 +30,7 @@
 //! - [`notify`]: notification delivery with Mercado Libre's retry rules and `/missed_feeds`.
 //! - `control`: the simulator's own `/_sim` API (ask a question, buy, write after a sale, open
 //!   and escalate claims, block conversations, contact a classified listing, the leads quota,
-//!   set the callback URL, faults, delivery log, placeholder pictures).
+//!   set the callback URL, faults, delivery log, API call log, placeholder pictures).
 //! - [`errors`]: error bodies (standard, OAuth, messaging, action-guide and leads shapes).
 //!
 //! ## Use
@@ -59,12 +59,14 @@ pub mod config;
 mod control;
 pub mod errors;
 mod handlers;
+pub mod history;
 mod market;
 pub mod notify;
 mod oauth;
 mod samples;
 pub mod seed;
 mod seed_classifieds;
+mod seed_history;
 mod seed_sales;
 mod state;
 
@@ -86,7 +88,7 @@ pub use errors::SimError;
 pub use market::orders::Purchase;
 pub use samples::{sample_claim_messages, sample_post_sale_messages};
 pub use seed::{Lang, SeededBuyer, SeededSeller, sample_questions};
-pub use state::DeliveryRecord;
+pub use state::{CallRecord, DeliveryRecord};
 
 use state::{Answer, AppState, Inner, Shared};
 
@@ -103,6 +105,12 @@ pub async fn spawn(
     let mut rng = StdRng::seed_from_u64(cfg.seed);
     let mut seed = seed::build(&mut rng, &base_url);
     seed.classifieds = seed_classifieds::listings(cfg.seed, &base_url, &seed.sellers, &seed.items);
+    let started = Utc::now();
+    let mut history = (cfg.history_orders > 0)
+        .then(|| seed_history::build(&seed, cfg.history_orders, cfg.seed, started));
+    if let Some(h) = history.as_mut() {
+        seed.history_buyers = std::mem::take(&mut h.buyers);
+    }
     let next_question_id = 13_000_000_000 + rng.random_range(0..1_000_000_000);
     let ids = market::Ids::new(&mut rng);
     let http = reqwest::Client::builder()
@@ -127,15 +135,20 @@ pub async fn spawn(
             notification_url: cfg.notification_url.clone(),
             faults: Faults::default(),
             deliveries: Vec::new(),
+            calls: Vec::new(),
             missed: Vec::new(),
             leads: Vec::new(),
             leads_quota: None,
+            billing_down: false,
         }),
         cfg,
         http,
         shutdown,
     });
     seed_questions(&shared);
+    if let Some(h) = history {
+        seed_history::insert(&mut shared.lock().market, h, started);
+    }
     if shared.cfg.seed_sales {
         seed_sales::seed(&shared);
     }
@@ -429,6 +442,12 @@ impl SimHandle {
         self.shared.lock().leads_quota = remaining;
     }
 
+    /// While `down`, `GET /orders/{id}/billing_info` answers 500 `internal_server_error` (the
+    /// order and everything else keep answering).
+    pub async fn set_billing_down(&self, down: bool) {
+        self.shared.lock().billing_down = down;
+    }
+
     /// A buyer (a seeded one of the item's site when `buyer_id` is `None`) asks a question:
     /// stores it UNANSWERED and schedules the `questions` notification. Returns its id.
     pub async fn ask_question(
@@ -554,6 +573,28 @@ impl SimHandle {
         orders.into_iter().map(|(_, id)| id).collect()
     }
 
+    /// Refunds `amount` of an order's payment now, without notifying (as if the notification
+    /// were lost): the whole amount cancels the order, less leaves it `partially_refunded`.
+    /// False for an unknown order or an amount outside `0 < amount ≤ total`.
+    pub fn refund_order(&self, id: i64, amount: rust_decimal::Decimal) -> bool {
+        let mut inner = self.shared.lock();
+        let Some(order) = inner.market.orders.get_mut(&id) else {
+            return false;
+        };
+        let total = order.total();
+        if amount <= rust_decimal::Decimal::ZERO || amount > total || order.unpaid {
+            return false;
+        }
+        order.refunded = amount;
+        order.status = if amount == total {
+            "cancelled"
+        } else {
+            "partially_refunded"
+        };
+        order.last_updated = Utc::now();
+        true
+    }
+
     /// Ids of a seller's post-sale conversations (pack ids, or order ids of pack-less orders).
     pub fn conversations_of(&self, seller_id: i64) -> Vec<i64> {
         let inner = self.shared.lock();
@@ -607,6 +648,11 @@ impl SimHandle {
     /// Every notification POST attempt so far, in order.
     pub async fn deliveries(&self) -> Vec<DeliveryRecord> {
         self.shared.lock().deliveries.clone()
+    }
+
+    /// Every Mercado Libre API call so far, in order (see [`CallRecord`]).
+    pub async fn calls(&self) -> Vec<CallRecord> {
+        self.shared.lock().calls.clone()
     }
 
     /// Replaces the fault-injection settings.

@@ -312,6 +312,9 @@ pub(crate) struct Seed {
     /// Classified listings (`seed_classifieds`), kept apart so that buying and the demo's
     /// random questions never pick one.
     pub classifieds: Vec<Item>,
+    /// The generated buyers of the sales history (`seed_history`), by id; never picked as
+    /// random buyers.
+    pub history_buyers: std::collections::HashMap<i64, User>,
 }
 
 fn user(
@@ -409,6 +412,7 @@ pub(crate) fn build(rng: &mut StdRng, base_url: &str) -> Seed {
         buyers,
         items,
         classifieds: Vec::new(),
+        history_buyers: std::collections::HashMap::new(),
     }
 }
 

@@ -46,12 +46,17 @@ pub(crate) struct Inner {
     pub notification_url: Option<String>,
     pub faults: Faults,
     pub deliveries: Vec<DeliveryRecord>,
+    /// Every Mercado Libre API call received, in order (not `/_sim` nor the authorization pages).
+    pub calls: Vec<CallRecord>,
     /// Lost notifications: `(received, topic, /missed_feeds record)`.
     pub missed: Vec<(DateTime<Utc>, String, serde_json::Value)>,
     /// Classifieds leads, oldest first.
     pub leads: Vec<Lead>,
     /// Calls the `/vis` endpoints may still answer before `quota exceeded`; `None` is no limit.
     pub leads_quota: Option<u32>,
+    /// While set, `GET /orders/{id}/billing_info` answers 500: a billing read that fails while
+    /// the order itself reads fine.
+    pub billing_down: bool,
 }
 
 /// A question as stored.
@@ -110,6 +115,22 @@ pub struct DeliveryRecord {
     pub error: Option<String>,
 }
 
+/// One call to a Mercado Libre API route, as logged by the simulator: what fault tests count
+/// (refreshes, answers sent, fetches per resource).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CallRecord {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The path without the query (e.g. `/questions/13012345678`).
+    pub path: String,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// `grant_type` of a `POST /oauth/token` (`authorization_code`, `refresh_token`).
+    pub grant_type: Option<String>,
+    /// The fault injection answered (a 429 or 500) and the route never ran.
+    pub injected: bool,
+}
+
 /// The `app_id` the seeded questions are said to be asked through (Mercado Libre's own site).
 pub(crate) const MARKETPLACE_APP_ID: i64 = 4_940_658_286_372_946;
 
@@ -134,6 +155,7 @@ impl Shared {
             .iter()
             .chain(self.seed.buyers.iter())
             .find(|u| u.id == id)
+            .or_else(|| self.seed.history_buyers.get(&id))
     }
 
     /// Creates an UNANSWERED question (no notification; see `notify::question_asked`).

@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // tests may panic
 
 mod common;
+#[path = "behaviour/history.rs"]
+mod history;
 #[path = "behaviour/leads.rs"]
 mod leads;
 
@@ -138,6 +140,25 @@ async fn oauth_full_flow() {
     let resp = refresh(&sim, rotated["refresh_token"].as_str().unwrap()).await;
     assert_eq!(resp.status(), 200);
     let latest: Value = resp.json().await.unwrap();
+    let grants: Vec<(Option<String>, u16)> = sim
+        .calls()
+        .await
+        .into_iter()
+        .filter(|c| c.path == "/oauth/token")
+        .map(|c| (c.grant_type, c.status))
+        .collect();
+    let grant = |g: &str, status| (Some(g.to_string()), status);
+    assert_eq!(
+        grants[grants.len() - 5..],
+        [
+            grant("authorization_code", 200),
+            grant("authorization_code", 400),
+            grant("refresh_token", 200),
+            grant("refresh_token", 400),
+            grant("refresh_token", 200),
+        ],
+        "the call log names each token call's grant"
+    );
 
     // Expired access tokens → 401; refresh still works afterwards.
     sim.expire_access_tokens().await;
@@ -820,6 +841,21 @@ async fn control_api() {
         .unwrap();
     assert_eq!(resp.status(), 204);
     assert_eq!(get_json(&sim, None, &format!("/items/{item}")).await.0, 429);
+    let calls: Value = client
+        .get(format!("{base}/_sim/calls"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let last = calls.as_array().unwrap().last().unwrap();
+    assert_eq!(
+        last,
+        &json!({"method": "GET", "path": format!("/items/{item}"), "status": 429,
+                "grant_type": null, "injected": true}),
+        "the call log records injected answers"
+    );
     let resp = client
         .put(format!("{base}/_sim/faults"))
         .json(&json!({"rate_limit_429": 2.0}))

@@ -42,6 +42,7 @@ pub mod client;
 pub mod de;
 pub mod error;
 mod macros;
+pub mod metrics;
 pub mod models;
 pub mod notification;
 pub mod oauth;

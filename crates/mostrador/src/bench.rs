@@ -17,6 +17,14 @@
 //! N more queued jobs; otherwise the command fails. That is a correctness check; no timing is
 //! ever a pass or a fail.
 
+pub mod child;
+pub mod ingest;
+pub mod load;
+pub mod report;
+pub mod servers;
+pub mod soak;
+pub mod visible;
+
 use crate::cli::BenchWebhookArgs;
 use crate::demo::{self, DEMO_ADMIN_EMAIL, DEMO_ADMIN_PASSWORD};
 use crate::runtime::{self, Running};
@@ -58,10 +66,37 @@ pub async fn webhook(args: BenchWebhookArgs) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// A database a benchmark can run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    /// A fresh database of this kind: a temporary SQLite file, or a new schema on `pg_url`.
+    pub(crate) async fn fresh(self, pg_url: &str) -> anyhow::Result<BenchDb> {
+        match self {
+            Backend::Sqlite => BenchDb::open(None).await,
+            Backend::Postgres => BenchDb::open(Some(pg_url)).await,
+        }
+    }
+}
+
 /// The database under measurement, and what to clean up afterwards.
 pub(crate) struct BenchDb {
     pub(crate) store: Arc<dyn Store>,
     pub(crate) label: String,
+    /// The URL another process opens the same database with (for PostgreSQL it names the
+    /// schema).
+    pub(crate) url: String,
     cleanup: Cleanup,
 }
 
@@ -92,6 +127,7 @@ impl BenchDb {
                 Ok(BenchDb {
                     store,
                     label: "a fresh SQLite file in a temporary directory".into(),
+                    url,
                     cleanup: Cleanup::TempDir(dir),
                 })
             }
@@ -102,9 +138,12 @@ impl BenchDb {
                     .with_context(|| {
                         format!("opening schema {schema} on {}", runtime::redact(url))
                     })?;
+                // sqlx reads `options[name]=value` as a connection setting.
+                let sep = if url.contains('?') { '&' } else { '?' };
                 Ok(BenchDb {
                     store: Arc::new(pg.clone()),
                     label: format!("PostgreSQL {}, fresh schema {schema}", runtime::redact(url)),
+                    url: format!("{url}{sep}options[search_path]={schema}"),
                     cleanup: Cleanup::Schema {
                         url: url.to_string(),
                         store: pg,
@@ -112,12 +151,25 @@ impl BenchDb {
                 })
             }
             Some(url) => Ok(BenchDb {
+                url: url.to_string(),
                 store: app::open_store(url)
                     .await
                     .with_context(|| format!("opening {}", runtime::redact(url)))?,
                 label: runtime::redact(url),
                 cleanup: Cleanup::Keep,
             }),
+        }
+    }
+
+    pub(crate) fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// The SQLite file, when this is one.
+    pub(crate) fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        match &self.cleanup {
+            Cleanup::TempDir(dir) => Some(dir.path().join("mostrador.db")),
+            _ => None,
         }
     }
 
@@ -162,7 +214,8 @@ async fn run(args: &BenchWebhookArgs, store: Arc<dyn Store>) -> anyhow::Result<R
         .context("binding 127.0.0.1:0")?;
     let sim_bind = SocketAddr::from(([127, 0, 0, 1], 0));
     let key: [u8; 32] = rand::random();
-    let (sim, state) = demo::simulated_marketplace(&listener, sim_bind, key, store, false).await?;
+    let (sim, state) =
+        demo::simulated_marketplace(&listener, sim_bind, key, store, false, 0).await?;
     let outcome = async {
         demo::ensure_demo_admin(&state).await?;
         // No worker: the jobs the webhook enqueues stay queued, so the store check can count them.

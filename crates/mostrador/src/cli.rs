@@ -1,7 +1,7 @@
 //! Command-line definitions. Every setting has a flag and an environment variable; `--help`
 //! documents each one.
 
-use crate::{bench, bench_monitor, demo, guard, rfm, runtime};
+use crate::{bench, bench_monitor, demo, guard, rfm, runtime, sync};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
@@ -35,6 +35,9 @@ pub enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Copy data from Mercado Libre.
+    #[command(subcommand)]
+    Sync(SyncCommand),
     /// Mercado Libre support tools.
     #[command(subcommand)]
     Meli(MeliCommand),
@@ -132,6 +135,10 @@ pub struct ServeArgs {
     pub reconcile_every: u64,
     #[command(flatten)]
     pub retention: RetentionArgs,
+    /// When set, `GET /metrics` wants `Authorization: Bearer <token>`; open otherwise (the
+    /// figures carry no organization data).
+    #[arg(long, env = "MOSTRADOR_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
 }
 
 /// How long finished work is kept; each sweep purges what is older.
@@ -228,6 +235,29 @@ pub struct CreateUserArgs {
 }
 
 #[derive(Subcommand)]
+pub enum SyncCommand {
+    /// Copy a connected store's order history (status, dates, totals, paid amount, currency,
+    /// buyer, items, pack and shipment) into the database, oldest first, with a progress bar.
+    /// Interrupted, it resumes where it stopped when run again; once finished, running it again
+    /// copies only the orders created since.
+    Orders(SyncOrdersArgs),
+}
+
+#[derive(Args)]
+pub struct SyncOrdersArgs {
+    /// The store's Mercado Libre seller id (it must be connected).
+    #[arg(long)]
+    pub store: i64,
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[command(flatten)]
+    pub meli: MeliArgs,
+    /// The public URL of the server (used for the OAuth redirect URL the tokens are bound to).
+    #[arg(long, env = "MOSTRADOR_PUBLIC_URL")]
+    pub public_url: String,
+}
+
+#[derive(Subcommand)]
 pub enum MeliCommand {
     /// Parse a saved Mercado Libre payload and print it normalized as JSON.
     Parse {
@@ -256,22 +286,121 @@ pub enum BenchCommand {
     /// series, the first page of orders) over a bulk-loaded synthetic history, for periods from
     /// today to two years, on SQLite and, given `--postgres-url`, PostgreSQL. Target ≤ 50 ms.
     Monitor(BenchMonitorArgs),
+    /// Open-loop load on `POST /webhooks/meli` at fixed rates (500, 2,000, 5,000/s) and at
+    /// saturation, next to a bare axum endpoint accepting the same POST; both servers run as
+    /// child processes. Also the time from a buyer's question to its conversation in the API,
+    /// and the server's memory. Latency runs from each request's intended send time.
+    Ingest(BenchIngestArgs),
+    /// Storage under a long run: N notifications (each with its job) through the store's intake,
+    /// most marked finished, then the purge; table rows and bytes before and after.
+    Soak(BenchSoakArgs),
+    /// The app server `bench ingest` measures (a child process; not for direct use).
+    #[command(hide = true)]
+    IngestServer(IngestServerArgs),
+    /// The bare endpoint `bench ingest` compares against (a child process; not for direct use).
+    #[command(hide = true)]
+    BaselineServer(BaselineServerArgs),
+}
+
+/// Which databases a benchmark measures.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendArg {
+    Sqlite,
+    Postgres,
+    Both,
+}
+
+impl BackendArg {
+    /// SQLite first: the targets are SQLite's, so it leads the report.
+    pub fn list(self) -> Vec<bench::Backend> {
+        match self {
+            BackendArg::Sqlite => vec![bench::Backend::Sqlite],
+            BackendArg::Postgres => vec![bench::Backend::Postgres],
+            BackendArg::Both => vec![bench::Backend::Sqlite, bench::Backend::Postgres],
+        }
+    }
 }
 
 #[derive(Args)]
-pub struct BenchMonitorArgs {
-    /// Orders in the synthetic history (over two years up to now).
-    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
-    pub orders: u32,
-    /// Customers (as `bench rfm`'s history).
-    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
-    pub customers: u32,
-    /// Seed of the synthetic history.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// Also measure on PostgreSQL (a fresh schema `bench_<random>`, dropped afterwards).
+pub struct BenchIngestArgs {
+    /// sqlite (a fresh file in a temporary directory), postgres (a fresh schema, dropped
+    /// afterwards) or both.
+    #[arg(long, value_enum, default_value = "both")]
+    pub backend: BackendArg,
+    /// PostgreSQL server for `--backend postgres|both`.
+    #[arg(
+        long,
+        env = "MOSTRADOR_TEST_PG_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
+    pub pg_url: String,
+    /// Offered rates, requests per second, each for `--seconds`.
+    #[arg(long, value_delimiter = ',', default_values_t = [500.0, 2000.0, 5000.0])]
+    pub rates: Vec<f64>,
+    /// Seconds at each offered rate.
+    #[arg(long, default_value_t = 5.0)]
+    pub seconds: f64,
+    /// Connections the open-loop generator keeps open (one request in flight on each).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub connections: u32,
+    /// Seconds of closed-loop saturation that measure the maximum throughput.
+    #[arg(long, default_value_t = 4.0)]
+    pub max_seconds: f64,
+    /// Connections for the saturation run (each sends its next request on the last reply).
+    #[arg(long, default_value_t = 32, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    pub max_connections: u32,
+    /// Questions per second the simulated buyers ask while the visible latency is measured.
+    #[arg(long, default_value_t = 200.0)]
+    pub visible_rate: f64,
+    /// Seconds of asking for the visible latency.
+    #[arg(long, default_value_t = 5.0)]
+    pub visible_seconds: f64,
+    /// Milliseconds between polls of `GET /api/conversations`: the visible latency's resolution.
+    #[arg(long, default_value_t = 10)]
+    pub poll_ms: u64,
+    /// A smoke run of a few seconds (CI): every phase, much shorter. Figures are not meaningful.
     #[arg(long)]
-    pub postgres_url: Option<String>,
+    pub quick: bool,
+    /// Print one JSON object instead of the table: the first backend's figures at the top
+    /// level (SQLite when measured), every backend's under `backends.<name>`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct BenchSoakArgs {
+    /// Notifications pushed through the intake, each with its job.
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=100_000_000))]
+    pub notifications: u64,
+    /// sqlite (a fresh file in a temporary directory), postgres (a fresh schema, dropped
+    /// afterwards) or both.
+    #[arg(long, value_enum, default_value = "both")]
+    pub backend: BackendArg,
+    /// PostgreSQL server for `--backend postgres|both`.
+    #[arg(
+        long,
+        env = "MOSTRADOR_TEST_PG_URL",
+        default_value = "postgres://postgres@127.0.0.1:5432/test"
+    )]
+    pub pg_url: String,
+    /// Concurrent intake calls (the store batches what its writer can).
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1024))]
+    pub concurrency: u32,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct IngestServerArgs {
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub bind: SocketAddr,
+}
+
+#[derive(Args)]
+pub struct BaselineServerArgs {
+    #[arg(long, default_value = "127.0.0.1:0")]
+    pub bind: SocketAddr,
 }
 
 #[derive(Args)]
@@ -341,10 +470,24 @@ impl Cli {
                 runtime::create_user(args).await?;
                 Ok(ExitCode::SUCCESS)
             }
+            Command::Sync(SyncCommand::Orders(args)) => {
+                sync::orders(args).await?;
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Meli(MeliCommand::Parse { kind, file }) => Ok(parse(&kind, &file)),
             Command::Bench(BenchCommand::Webhook(args)) => bench::webhook(args).await,
             Command::Bench(BenchCommand::Rfm(args)) => rfm::bench::run(args),
             Command::Bench(BenchCommand::Monitor(args)) => bench_monitor::monitor(args).await,
+            Command::Bench(BenchCommand::Ingest(args)) => bench::ingest::run(args).await,
+            Command::Bench(BenchCommand::Soak(args)) => bench::soak::run(args).await,
+            Command::Bench(BenchCommand::IngestServer(args)) => bench::servers::ingest_server(args)
+                .await
+                .map(|()| ExitCode::SUCCESS),
+            Command::Bench(BenchCommand::BaselineServer(args)) => {
+                bench::servers::baseline_server(args)
+                    .await
+                    .map(|()| ExitCode::SUCCESS)
+            }
             Command::Guard => guard::run(),
             Command::Rfm(args) => rfm::run(args),
         }
@@ -396,4 +539,20 @@ pub fn ensure_public_url(url: &str) -> anyhow::Result<()> {
         bail!("--public-url must be an http(s) URL, got {url:?}");
     }
     Ok(())
+}
+
+#[derive(Args)]
+pub struct BenchMonitorArgs {
+    /// Orders in the synthetic history (over two years up to now).
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
+    pub orders: u32,
+    /// Customers (as `bench rfm`'s history).
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u32).range(1..=20_000_000))]
+    pub customers: u32,
+    /// Seed of the synthetic history.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Also measure on PostgreSQL (a fresh schema `bench_<random>`, dropped afterwards).
+    #[arg(long)]
+    pub postgres_url: Option<String>,
 }

@@ -18,6 +18,9 @@ use tokio::net::TcpListener;
 pub const DEMO_ADMIN_EMAIL: &str = "admin@demo.mostrador";
 pub const DEMO_ADMIN_PASSWORD: &str = "mostrador-demo";
 
+/// Orders of sales history the simulator seeds per demo store (two years' worth).
+const DEMO_HISTORY_ORDERS: usize = 3_000;
+
 pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let data_dir = &args.common.data_dir;
     let db_url = runtime::default_sqlite_url(data_dir)?;
@@ -29,7 +32,15 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     let store = app::open_store(&db_url)
         .await
         .with_context(|| format!("opening {db_url}"))?;
-    let (sim, state) = simulated_marketplace(&listener, args.sim_bind, key, store, true).await?;
+    let (sim, state) = simulated_marketplace(
+        &listener,
+        args.sim_bind,
+        key,
+        store,
+        true,
+        DEMO_HISTORY_ORDERS,
+    )
+    .await?;
     ensure_demo_admin(&state).await?;
     let setup_state = state.clone();
     let running = Running::start(listener, state, Some(Duration::from_secs(60))).await?;
@@ -52,18 +63,23 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
     configure_demo_desk(&setup_state, &sim)
         .await
         .context("setting up the demo's teams and routing")?;
+    let history = tokio::spawn(backfill_demo_stores(setup_state.clone(), sim.sellers()));
 
     println!();
     println!("Mostrador demo running at {}", running.url);
     println!("  log in as {DEMO_ADMIN_EMAIL} / {DEMO_ADMIN_PASSWORD}");
     println!("  Mercado Libre simulator at {}", sim.base_url());
+    println!("  metrics (Prometheus) at {}/metrics", running.url);
     println!("  data in {} (SQLite)", data_dir.display());
     if args.question_every > 0 {
         println!(
-            "  a simulated buyer acts every {} s (asks, buys, writes after a sale, opens or escalates a claim)",
+            "  a simulated buyer acts every {} s (asks, buys, leaves a lead on a classified listing, writes after a sale, opens or escalates a claim)",
             args.question_every
         );
     }
+    println!(
+        "  each store's two-year order history is being copied (`sync orders`; progress in the log)"
+    );
     println!("Press Ctrl-C to stop.");
 
     let buyers = tokio::spawn(simulated_buyers(sim.clone(), args.question_every));
@@ -75,9 +91,35 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<()> {
         None => runtime::shutdown_signal().await,
     }
     buyers.abort();
+    history.abort();
     running.stop().await;
     sim.shutdown();
     Ok(())
+}
+
+/// Copies each demo store's order history, as `mostrador sync orders` would, logging progress.
+/// A restarted demo resumes or only adds what is new (the data directory outlives a run).
+async fn backfill_demo_stores(state: AppState, sellers: Vec<meli_sim::SeededSeller>) {
+    for seller in sellers {
+        let progress = app::backfill::LogProgress::new(seller.nickname.clone());
+        match app::backfill::backfill_orders(
+            &state,
+            domain::SellerId(seller.id),
+            &app::backfill::BackfillOptions::default(),
+            &progress,
+        )
+        .await
+        {
+            Ok(done) => tracing::info!(
+                store = %seller.nickname,
+                orders = done.sync().synced,
+                "order history copied"
+            ),
+            Err(e) => {
+                tracing::warn!(store = %seller.nickname, error = %e, "order history not copied")
+            }
+        }
+    }
 }
 
 /// The simulator and the app's state wired to it. `listener` is where the app will serve: the
@@ -90,12 +132,14 @@ pub(crate) async fn simulated_marketplace(
     key: [u8; 32],
     store: Arc<dyn Store>,
     notify: bool,
+    history_orders: usize,
 ) -> anyhow::Result<(SimHandle, AppState)> {
     let public_url = format!("http://{}", listener.local_addr()?);
     let mut config = AppConfig::new(0, &public_url, key);
     let sim_config = SimConfig {
         redirect_uris: vec![config.oauth_redirect_uri()],
         notification_url: notify.then(|| format!("{public_url}/webhooks/meli")),
+        history_orders,
         ..SimConfig::default()
     };
     config.meli_app_id = sim_config.app_id;
@@ -160,13 +204,16 @@ enum Turn {
     Claim,
     /// Escalate an open claim to a dispute.
     Escalate,
+    /// Contact a classified listing (a lead: WhatsApp, call, visit…), notified as `vis_leads`.
+    Lead,
 }
 
 /// The buyers' round: every kind of interaction comes within a few turns, questions most often
 /// (as in a real store), disputes least.
-const ROUND: [Turn; 8] = [
+const ROUND: [Turn; 9] = [
     Turn::Ask,
     Turn::Buy,
+    Turn::Lead,
     Turn::Ask,
     Turn::Write,
     Turn::Claim,
@@ -177,7 +224,7 @@ const ROUND: [Turn; 8] = [
 
 /// Simulated buyers: every `every` seconds one of them, at a random demo store, takes the next
 /// turn of [`ROUND`]. The first turn is a question and comes at once, so a new user sees the
-/// inbox fill up.
+/// inbox fill up; a sale (a new contact) and a lead follow.
 async fn simulated_buyers(sim: SimHandle, every: u64) {
     if every == 0 {
         return;
@@ -243,6 +290,16 @@ async fn take_turn(
                 if sim.open_claim(order, None).await.is_ok() {
                     break;
                 }
+            }
+        }
+        Turn::Lead => {
+            // Only some stores have classified listings; the others ask a question instead.
+            let kind = pick(&["whatsapp", "call", "question", "visit_request", "quotation"]);
+            match (pick(&sim.classifieds_of(seller.id)), kind) {
+                (Some(item), Some(kind)) => {
+                    sim.create_lead(&item, kind, None).await?;
+                }
+                _ => Box::pin(take_turn(sim, seller, Turn::Ask)).await?,
             }
         }
         Turn::Escalate => {

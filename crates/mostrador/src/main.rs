@@ -7,7 +7,12 @@
 //! - `admin create-user`: the first admin, or more agents.
 //! - `meli parse KIND FILE`: parse a saved Mercado Libre payload with the client's own models.
 //! - `migrate`: apply database migrations and exit.
+//! - `sync orders --store SELLER_ID`: copy a store's order history (resumable, with a progress
+//!   bar).
 //! - `bench webhook`: the webhook's acknowledgement path against a `/healthz` baseline.
+//! - `bench ingest`: the webhook under open-loop load next to a bare endpoint, both as child
+//!   processes; visible latency and memory too.
+//! - `bench soak`: table sizes before and after the purge of N notifications' finished work.
 //! - `guard`: the outgoing-text guard over JSON lines on standard input.
 //! - `rfm`: recency, frequency and monetary scores of an order history (CSV in, CSV out).
 //! - `bench rfm`: that scoring on a synthetic history, next to pandas on the same data.
@@ -20,6 +25,7 @@ mod demo;
 mod guard;
 mod rfm;
 mod runtime;
+mod sync;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -177,7 +177,7 @@ impl Running {
 }
 
 /// The shared start of `serve` and `worker`: configuration checked, key loaded, database opened.
-async fn production_state(
+pub async fn production_state(
     retention: RetentionArgs,
     meli_args: &MeliArgs,
     public_url: &str,
@@ -205,7 +205,7 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(u) => u.clone(),
         None => default_sqlite_url(&args.common.data_dir)?,
     };
-    let state = production_state(
+    let mut state = production_state(
         args.retention,
         &args.meli,
         &args.public_url,
@@ -213,6 +213,9 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         &args.common.data_dir,
     )
     .await?;
+    let mut with_token = (*state.config).clone();
+    with_token.metrics_token = args.metrics_token.filter(|t| !t.trim().is_empty());
+    state.config = std::sync::Arc::new(with_token);
     let config = state.config.clone();
     let listener = TcpListener::bind(args.common.bind)
         .await

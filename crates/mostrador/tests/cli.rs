@@ -654,3 +654,46 @@ fn bench_webhook_reports_three_series_and_checks_the_store() {
         "a benchmark does not log every request: {stderr}"
     );
 }
+
+/// `sync orders` documents its settings and names an unknown store clearly, changing nothing.
+#[test]
+fn sync_orders_refuses_an_unknown_store_clearly() {
+    let out = bin().args(["sync", "orders", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&out.stdout);
+    for setting in [
+        "--store",
+        "MOSTRADOR_DATABASE_URL",
+        "MELI_CLIENT_ID",
+        "MOSTRADOR_PUBLIC_URL",
+        "resumes",
+    ] {
+        assert!(help.contains(setting), "--help lacks {setting}:\n{help}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args([
+            "sync",
+            "orders",
+            "--store",
+            "123456",
+            "--meli-client-id",
+            "1",
+            "--meli-client-secret",
+            "s",
+            "--public-url",
+            "https://x.example",
+            "--meli-api-base",
+            "http://127.0.0.1:9",
+            "--data-dir",
+        ])
+        .arg(dir.path())
+        .env_remove("MOSTRADOR_DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("store 123456 is not connected"),
+        "a clear error: {err}"
+    );
+}

@@ -14,10 +14,13 @@
 //! - [`PgStore::connect_with_schema`] confines a store to one schema (created on demand, set as
 //!   `search_path` on every pooled connection, with its own `_sqlx_migrations`), which is how
 //!   tests get an isolated database each; [`test_support`] wraps that for test suites.
+//! - Signals ([`store::Signals`]) are `NOTIFY` on one channel per schema, heard by a
+//!   `LISTEN` on a connection of its own ([`signals`]).
 //! - [`codec`] binds neutral values with their native types and reads rows back; the claim
 //!   ([`CLAIM_SQL`]) is the one statement written for PostgreSQL alone.
 
 mod codec;
+mod signals;
 pub mod test_support;
 
 use sqlx::ConnectOptions;
@@ -63,6 +66,8 @@ pub struct PgStore {
     pool: PgPool,
     /// The schema this store is confined to, when it was opened with one.
     schema: Option<String>,
+    /// Where this store's signals go (one channel per schema, see [`signals::channel_for`]).
+    channel: String,
 }
 
 impl PgStore {
@@ -103,7 +108,12 @@ impl PgStore {
             .connect_with(options)
             .await
             .map_err(codec::db_err)?;
-        let store = PgStore { pool, schema };
+        let channel = signals::channel_for(schema.as_deref());
+        let store = PgStore {
+            pool,
+            schema,
+            channel,
+        };
         store.migrate().await?;
         Ok(store)
     }
@@ -150,6 +160,15 @@ impl SqlxPools for PgStore {
 
     fn writer(&self) -> &PgPool {
         &self.pool
+    }
+
+    fn signal_channel(&self) -> Option<&str> {
+        Some(&self.channel)
+    }
+
+    async fn signal_listener(&self) -> Result<Option<Box<dyn store::SignalListener>>, StoreError> {
+        let listener = signals::Listener::connect(&self.pool, &self.channel).await?;
+        Ok(Some(Box::new(listener)))
     }
 }
 

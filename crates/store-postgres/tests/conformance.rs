@@ -17,6 +17,41 @@ store::conformance_tests!(
     },
     finish: discard_test_store
 );
+store::conformance_contacts_tests!(
+    maybe: async {
+        match pg_url_or_skip() {
+            Some(url) => Some(fresh_test_store(&url).await),
+            None => None,
+        }
+    },
+    finish: discard_test_store
+);
+
+mod intake {
+    use super::*;
+    store::conformance_intake_tests!(
+        maybe: async {
+            match pg_url_or_skip() {
+                Some(url) => Some(fresh_test_store(&url).await),
+                None => None,
+            }
+        },
+        finish: discard_test_store
+    );
+}
+
+mod coordination {
+    use super::*;
+    store::conformance_coordination_tests!(
+        maybe: async {
+            match pg_url_or_skip() {
+                Some(url) => Some(fresh_test_store(&url).await),
+                None => None,
+            }
+        },
+        finish: discard_test_store
+    );
+}
 
 #[tokio::test]
 async fn schemas_isolate_stores_and_migrations_are_idempotent() {
@@ -48,6 +83,19 @@ async fn schema_names_are_validated() {
     let Some(url) = pg_url_or_skip() else { return };
     let bad = store_postgres::PgStore::connect_with_schema(&url, "x; DROP TABLE y").await;
     assert!(bad.is_err());
+}
+
+mod order_sync {
+    use super::*;
+    store::order_sync_conformance_tests!(
+        maybe: async {
+            match pg_url_or_skip() {
+                Some(url) => Some(fresh_test_store(&url).await),
+                None => None,
+            }
+        },
+        finish: discard_test_store
+    );
 }
 
 mod figures {

@@ -10,6 +10,8 @@
 //!   orderly queue inside the pool, while WAL lets readers run alongside the writer. Write
 //!   transactions start with `BEGIN IMMEDIATE` so even another process (a second `mostrador`
 //!   binary on the same file) waits on the busy timeout instead of failing mid-transaction.
+//! - Durability: WAL with `synchronous=FULL` on the writer, so a committed transaction is on
+//!   disk (the WAL fsynced) before the commit returns.
 //! - Encodings (see `migrations/0001_init.sql`) live in [`codec`]: timestamps as fixed-width UTC
 //!   RFC 3339 text with microseconds (string order is time order, so SQL comparisons just work),
 //!   money as exact decimal text, JSON as text, uuids as hyphenated text.
@@ -90,7 +92,11 @@ impl SqliteStore {
             .connect_with(
                 base.clone()
                     .create_if_missing(true)
-                    .journal_mode(SqliteJournalMode::Wal),
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // Every commit reaches the disk before it returns, so an acknowledged
+                    // notification survives a power loss, not only a crash. Intake batches
+                    // its commits, so this costs one fsync per batch, not per notification.
+                    .synchronous(SqliteSynchronous::Full),
             )
             .await
             .map_err(codec::db_err)?;

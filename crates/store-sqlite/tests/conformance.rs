@@ -9,6 +9,12 @@ use store::sqlx_driver::SqlxPools;
 use store_sqlite::SqliteStore;
 
 store::conformance_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
+store::conformance_contacts_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
+
+mod coordination {
+    use super::*;
+    store::conformance_coordination_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
+}
 
 mod file_backed {
     use super::*;
@@ -70,10 +76,33 @@ mod file_backed {
     }
 
     #[tokio::test]
+    async fn the_writer_is_on_disk_before_a_commit_returns() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("durable.db");
+        let store = SqliteStore::open(path.to_str().unwrap()).await.unwrap();
+        let rows = store.raw_rows("PRAGMA synchronous", vec![]).await.unwrap();
+        // 2 is FULL: the WAL is fsynced at every commit, so an acknowledged notification
+        // survives a power loss.
+        assert_eq!(rows[0].i64("synchronous").unwrap(), 2);
+        store::conformance_intake::a_batch_dedups_within_itself_and_against_earlier_rows(&store)
+            .await;
+    }
+
+    #[tokio::test]
     async fn memory_urls_get_a_single_connection_database() {
         let store = SqliteStore::open("sqlite::memory:").await.unwrap();
         store::conformance::people_email_is_unique_case_insensitively(&store).await;
     }
+}
+
+mod intake {
+    use super::*;
+    store::conformance_intake_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
+}
+
+mod order_sync {
+    use super::*;
+    store::order_sync_conformance_tests!(async { SqliteStore::open_in_memory().await.unwrap() });
 }
 
 mod figures {

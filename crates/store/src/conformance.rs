@@ -1309,9 +1309,8 @@ pub async fn listing_decimals_and_big_ids_round_trip_exactly(store: &dyn Store) 
 
 pub async fn contact_upsert_keeps_known_nickname(store: &dyn Store) {
     let contact = Contact {
-        seller_id: SellerId(BIG_ID),
-        meli_user_id: MeliUserId(BIG_ID - 1),
         nickname: Some("COMPRADOR_1".to_string()),
+        ..Contact::new(org(), SellerId(BIG_ID), MeliUserId(BIG_ID - 1))
     };
     store.upsert_contact(&contact).await.unwrap();
     assert_eq!(
@@ -1767,9 +1766,8 @@ pub async fn summaries_join_context_filter_and_order(store: &dyn Store) {
         .unwrap();
     store
         .upsert_contact(&Contact {
-            seller_id: SellerId(BIG_ID),
-            meli_user_id: MeliUserId(BIG_ID),
             nickname: Some("COMPRADOR".to_string()),
+            ..Contact::new(org(), SellerId(BIG_ID), MeliUserId(BIG_ID))
         })
         .await
         .unwrap();

@@ -24,8 +24,19 @@
 #[cfg(feature = "conformance")]
 pub mod conformance;
 #[cfg(feature = "conformance")]
+pub mod conformance_contacts;
+#[cfg(feature = "conformance")]
+pub mod conformance_coordination;
+#[cfg(feature = "conformance")]
 pub mod conformance_figures;
+#[cfg(feature = "conformance")]
+pub mod conformance_intake;
+#[cfg(feature = "conformance")]
+pub mod conformance_orders;
+pub mod contacts;
+pub mod coordination;
 pub mod model;
+pub mod order_sync;
 pub mod sql;
 #[cfg(feature = "sqlx")]
 pub mod sqlx_driver;
@@ -33,7 +44,10 @@ pub mod sqlx_driver;
 pub mod sqlx_errors;
 pub mod support;
 
+pub use contacts::*;
+pub use coordination::{PauseStore, SignalListener, Signals};
 pub use model::*;
+pub use order_sync::{OrderSync, OrderSyncStore};
 pub use sql::figures::{BuyerTotals, CurrencyTotals, OrderLine, OrderPage, RevenueBucket};
 
 use async_trait::async_trait;
@@ -75,6 +89,10 @@ pub trait Store:
     + CommerceStore
     + FiguresStore
     + TeamStore
+    + ContactStore
+    + OrderSyncStore
+    + Signals
+    + PauseStore
 {
 }
 
@@ -88,6 +106,10 @@ impl<T> Store for T where
         + CommerceStore
         + FiguresStore
         + TeamStore
+        + ContactStore
+        + OrderSyncStore
+        + Signals
+        + PauseStore
 {
 }
 
@@ -151,6 +173,11 @@ pub trait ConnectionStore: Send + Sync + 'static {
     async fn connection(&self, seller: SellerId) -> StoreResult<Option<Connection>>;
     /// Every store of every organization, for workers and the reconciler.
     async fn connections(&self) -> StoreResult<Vec<Connection>>;
+    /// A number that changes (in the same transaction) whenever a store is connected,
+    /// disconnected, moved, re-authorized or otherwise changes health, and not on token
+    /// refreshes or refresh locks: processes that keep the connected stores in memory compare it
+    /// to know when to reload them.
+    async fn connections_version(&self) -> StoreResult<i64>;
     async fn org_connections(&self, org: OrgId) -> StoreResult<Vec<Connection>>;
     async fn org_connection(&self, org: OrgId, seller: SellerId)
     -> StoreResult<Option<Connection>>;
@@ -205,6 +232,16 @@ pub trait IntakeStore: Send + Sync + 'static {
         n: NewNotification,
         job: Option<NewJob>,
     ) -> StoreResult<RecordOutcome>;
+    /// A batch of notifications in one transaction (group commit): one outcome per entry, in
+    /// order, each what [`IntakeStore::record_notification`] would have given had the entries
+    /// been recorded one after another. A dedup key repeated within the batch is a duplicate
+    /// delivery of its first occurrence (counted, nothing enqueued); a job key repeated within
+    /// it is enqueued once, for the first, and the later ones are tied to that job. On error
+    /// nothing of the batch is kept.
+    async fn record_notifications(
+        &self,
+        batch: &[(NewNotification, Option<NewJob>)],
+    ) -> StoreResult<Vec<RecordOutcome>>;
     /// The organization's notifications, newest first; each one's state follows its job.
     async fn recent_notifications(
         &self,
@@ -268,7 +305,7 @@ pub trait IntakeStore: Send + Sync + 'static {
 pub trait CatalogStore: Send + Sync + 'static {
     async fn upsert_listing(&self, listing: &Listing) -> StoreResult<()>;
     async fn listing(&self, id: &ItemId) -> StoreResult<Option<Listing>>;
-    /// A `None` nickname keeps the one already known.
+    /// Inserts or updates by (seller, buyer); each `None` field keeps what is already known.
     async fn upsert_contact(&self, contact: &Contact) -> StoreResult<()>;
     async fn contact(&self, seller: SellerId, user: MeliUserId) -> StoreResult<Option<Contact>>;
 }
@@ -493,7 +530,8 @@ pub trait ConversationStore: Send + Sync + 'static {
 /// The storage traits, for `use store::prelude::*` wherever a store's methods are called.
 pub mod prelude {
     pub use crate::{
-        CatalogStore, CommerceStore, ConnectionStore, ConversationStore, FiguresStore, Health,
-        IntakeStore, PeopleStore, Store, TeamStore,
+        CatalogStore, CommerceStore, ConnectionStore, ContactStore, ConversationStore,
+        FiguresStore, Health, IntakeStore, OrderSyncStore, PauseStore, PeopleStore, Signals, Store,
+        TeamStore,
     };
 }

@@ -317,6 +317,8 @@ pub struct NewMessage {
 #[derive(Debug, Clone, Default)]
 pub struct ConversationFilter {
     pub seller_id: Option<SellerId>,
+    /// Only this buyer's conversations (a contact's page).
+    pub buyer_id: Option<MeliUserId>,
     pub category: Option<Category>,
     pub status: Option<ConversationStatus>,
     pub module: Option<domain::routing::Module>,

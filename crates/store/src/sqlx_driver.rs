@@ -40,6 +40,19 @@ pub trait SqlxPools: Send + Sync + 'static {
     fn reader(&self) -> &Pool<<Self::Codec as Codec>::DB>;
     fn writer(&self) -> &Pool<<Self::Codec as Codec>::DB>;
 
+    /// See [`Driver::signal_channel`].
+    fn signal_channel(&self) -> Option<&str> {
+        None
+    }
+
+    /// See [`Driver::signal_listener`].
+    fn signal_listener(
+        &self,
+    ) -> impl std::future::Future<Output = StoreResult<Option<Box<dyn crate::SignalListener>>>> + Send
+    {
+        async { Ok(None) }
+    }
+
     /// Closes the pools, waiting for connections in use to be returned (on SQLite this also
     /// checkpoints the WAL, which tests that reopen a file rely on).
     fn close(&self) -> impl std::future::Future<Output = ()> + Send {
@@ -204,5 +217,13 @@ where
 
     fn claim_sql(&self) -> &'static str {
         P::CLAIM_SQL
+    }
+
+    fn signal_channel(&self) -> Option<&str> {
+        <P as SqlxPools>::signal_channel(self)
+    }
+
+    async fn signal_listener(&self) -> StoreResult<Option<Box<dyn crate::SignalListener>>> {
+        <P as SqlxPools>::signal_listener(self).await
     }
 }

@@ -6,6 +6,7 @@
 
 mod actions;
 mod chart;
+mod contacts;
 mod figures;
 mod inbox;
 mod login;
@@ -75,6 +76,7 @@ pub fn routes() -> Router<AppState> {
             post(stores::disconnect_submit),
         )
         .route("/oauth/callback", get(stores::oauth_callback))
+        .merge(contacts::routes())
         .route("/static/app.js", get(app_js))
         .route("/static/app.css", get(app_css))
 }

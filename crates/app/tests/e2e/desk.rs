@@ -43,9 +43,8 @@ pub async fn seed_desk(app: &TestApp, org: OrgId, seller: i64, currency: &str, b
     let buyer = MeliUserId(base + 9);
     store
         .upsert_contact(&Contact {
-            seller_id,
-            meli_user_id: buyer,
             nickname: Some(format!("COMPRADOR{base}")),
+            ..Contact::new(org, seller_id, buyer)
         })
         .await
         .unwrap();

@@ -19,14 +19,37 @@ pub struct TestApp {
     pub token: String,
     /// The admin's organization, which every seeded store joins.
     pub org: domain::OrgId,
-    _db_dir: Option<tempfile::TempDir>,
+    db: TestDb,
+}
+
+/// Where a test's database lives, so a second process's handle can be opened on it.
+pub enum TestDb {
+    Sqlite(tempfile::TempDir),
+    Postgres { url: String, schema: String },
+}
+
+impl TestDb {
+    /// Another handle on the same database, with its own connections, as another `serve` or
+    /// `worker` process would open.
+    pub async fn reopen(&self) -> Arc<dyn Store> {
+        match self {
+            TestDb::Sqlite(dir) => app::open_store(dir.path().join("test.db").to_str().unwrap())
+                .await
+                .unwrap(),
+            TestDb::Postgres { url, schema } => Arc::new(
+                store_postgres::PgStore::connect_with_schema(url, schema)
+                    .await
+                    .unwrap(),
+            ),
+        }
+    }
 }
 
 /// Picks the backend of the end-to-end tests: `sqlite` (the default) or `postgres`.
 pub const TEST_DB_VAR: &str = "MOSTRADOR_TEST_DB";
 
 /// A fresh, empty store of the backend under test ([`TEST_DB_VAR`]).
-pub async fn test_store() -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
+pub async fn test_store() -> (Arc<dyn Store>, TestDb) {
     use store_postgres::test_support::{PG_URL_VAR, SKIP_VAR};
     let backend = std::env::var(TEST_DB_VAR).unwrap_or_default();
     match backend.trim() {
@@ -47,13 +70,14 @@ pub async fn test_store() -> (Arc<dyn Store>, Option<tempfile::TempDir>) {
                     )
                 });
             let store = store_postgres::test_support::fresh_test_store(&url).await;
-            (Arc::new(store), None)
+            let schema = store.schema().unwrap().to_string();
+            (Arc::new(store), TestDb::Postgres { url, schema })
         }
         "" | "sqlite" => {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("test.db");
             let store = app::open_store(path.to_str().unwrap()).await.unwrap();
-            (store, Some(dir))
+            (store, TestDb::Sqlite(dir))
         }
         other => panic!("{TEST_DB_VAR}={other:?}: expected sqlite (the default) or postgres"),
     }
@@ -98,7 +122,18 @@ impl TestApp {
         TestApp::spawn_unconnected_with(true).await
     }
 
+    /// [`TestApp::spawn`] with a simulator seeding `orders` orders of sales history per seller.
+    pub async fn spawn_with_history(orders: usize) -> TestApp {
+        let app = TestApp::spawn_custom(true, orders).await;
+        app.connect_all().await;
+        app
+    }
+
     async fn spawn_unconnected_with(seed_sales: bool) -> TestApp {
+        TestApp::spawn_custom(seed_sales, 0).await
+    }
+
+    async fn spawn_custom(seed_sales: bool, history_orders: usize) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let mut config = AppConfig::new(0, &url, [7u8; 32]);
@@ -107,6 +142,7 @@ impl TestApp {
             notification_url: Some(format!("{url}/webhooks/meli")),
             time_scale: 0.001,
             seed_sales,
+            history_orders,
             ..SimConfig::default()
         };
         config.meli_app_id = sim_config.app_id;
@@ -123,7 +159,7 @@ impl TestApp {
             timeout: Duration::from_secs(10),
         })
         .unwrap();
-        let (store, db_dir) = test_store().await;
+        let (store, db) = test_store().await;
         let state = AppState::new(store, meli, config);
         let org = state.store.create_org("Test Org").await.unwrap().id;
         app::auth::create_person(
@@ -163,8 +199,13 @@ impl TestApp {
             http,
             token,
             org,
-            _db_dir: db_dir,
+            db,
         }
+    }
+
+    /// A second handle on this app's database (see [`TestDb::reopen`]).
+    pub async fn reopen_store(&self) -> Arc<dyn Store> {
+        self.db.reopen().await
     }
 
     pub fn store(&self) -> &dyn Store {

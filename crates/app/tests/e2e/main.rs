@@ -7,13 +7,18 @@
 
 mod browser;
 mod browser_desk;
+mod contacts;
 mod desk;
 mod helpers;
 mod inbox;
 mod ingest;
+mod instances;
 mod interactions;
 mod isolation;
 mod languages;
 mod monitor;
+mod orders;
 mod reconcile;
 mod slice;
+mod telemetry;
+mod wakeups;

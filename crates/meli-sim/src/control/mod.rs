@@ -9,6 +9,7 @@
 //! | `PUT /_sim/notification_url` `{"url": "…" \| null}` | sets the callback URL |
 //! | `PUT /_sim/faults` `{"latency_ms","fail_rate_5xx","rate_limit_429","retry_after_secs","drop_notifications"}` | fault injection |
 //! | `GET /_sim/deliveries` | notification attempt log |
+//! | `GET /_sim/calls` | API call log: `[{"method","path","status","grant_type","injected"}]` |
 //! | `POST /_sim/expire_tokens` | expires every issued access token |
 //! | `GET /_sim/img/{item_id}.svg` | placeholder picture of a listing |
 //! | `POST /_sim/orders` `{"item_ids": [..], "buyer_id"?}` or `{"seller_id"}` (random cart) | a buyer buys → the purchase (`order_ids`, `pack_id`, `shipment_id`, `conversation_id`, …) |
@@ -58,6 +59,7 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/notification_url", put(notification_url_route))
         .route("/faults", put(faults_route).get(get_faults_route))
         .route("/deliveries", get(deliveries_route))
+        .route("/calls", get(calls_route))
         .route("/expire_tokens", post(expire_route))
         .route("/img/{file}", get(image_route))
         .merge(buyers::router())
@@ -224,6 +226,11 @@ async fn get_faults_route(State(state): State<AppState>) -> Json<FaultsBody> {
 
 async fn deliveries_route(State(state): State<AppState>) -> Json<Value> {
     let log = state.lock().deliveries.clone();
+    Json(serde_json::to_value(log).unwrap_or(Value::Null))
+}
+
+async fn calls_route(State(state): State<AppState>) -> Json<Value> {
+    let log = state.lock().calls.clone();
     Json(serde_json::to_value(log).unwrap_or(Value::Null))
 }
 

@@ -144,6 +144,13 @@ pub(crate) async fn of_order(
 ) -> Result<Json<Value>, ApiError> {
     let caller = caller.required()?;
     let order = visible_order(&state, caller, &raw)?;
+    if state.lock().billing_down {
+        return Err(ApiError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_server_error",
+            "billing info unavailable",
+        ));
+    }
     let v2 = headers
         .get("x-version")
         .and_then(|v| v.to_str().ok())

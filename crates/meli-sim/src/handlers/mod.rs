@@ -26,7 +26,7 @@ use rand::Rng;
 use tokio::time::Instant;
 
 use crate::errors::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, CallRecord};
 
 /// The user owning the request's access token, if the request carried one.
 ///
@@ -107,12 +107,54 @@ pub(crate) fn require_post_sale(
     }
 }
 
-/// Fault injection for the API routes: latency, then a 429 or a 500 by the configured odds.
+/// Fault injection for the API routes (latency, then a 429 or a 500 by the configured odds),
+/// and the call log: every API call with the status it got, injected or not.
 pub(crate) async fn inject_faults(
     State(state): State<AppState>,
     req: Request,
     next: Next,
 ) -> Response {
+    let method = req.method().to_string();
+    let path = req.uri().path().to_owned();
+    let (req, grant_type) = grant_type_of(req).await;
+    let resp = faulty(&state, req, next).await;
+    let status = resp.status().as_u16();
+    state.lock().calls.push(CallRecord {
+        method,
+        path,
+        status,
+        grant_type,
+        injected: resp.extensions().get::<Injected>().is_some(),
+    });
+    resp
+}
+
+/// Marks a response the fault injection made up (the route never ran).
+#[derive(Clone, Copy)]
+struct Injected;
+
+/// The `grant_type` of a `POST /oauth/token` (the body is put back for the handler). The body is
+/// a short form; one too big to buffer here is left for the handler to refuse.
+async fn grant_type_of(req: Request) -> (Request, Option<String>) {
+    if req.uri().path() != "/oauth/token" {
+        return (req, None);
+    }
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, 64 * 1024).await {
+        Ok(bytes) => {
+            let grant = url::form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == "grant_type")
+                .map(|(_, v)| v.into_owned());
+            (
+                Request::from_parts(parts, axum::body::Body::from(bytes)),
+                grant,
+            )
+        }
+        Err(_) => (Request::from_parts(parts, axum::body::Body::empty()), None),
+    }
+}
+
+async fn faulty(state: &AppState, req: Request, next: Next) -> Response {
     let (latency, retry_after, throttle, fail) = {
         let mut inner = state.lock();
         let faults = inner.faults.clone();
@@ -139,15 +181,18 @@ pub(crate) async fn inject_faults(
                 axum::http::HeaderValue::from(after.as_secs()),
             );
         }
+        resp.extensions_mut().insert(Injected);
         return resp;
     }
     if fail {
-        return ApiError::new(
+        let mut resp = ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "internal_server_error",
             "Internal Server Error",
         )
         .into_response();
+        resp.extensions_mut().insert(Injected);
+        return resp;
     }
     next.run(req).await
 }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::Uri;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::{Value, json};
 
 use super::{Caller, money, query_map};
@@ -44,10 +44,31 @@ fn sku(item: Option<&Item>) -> Value {
     })
 }
 
+/// `payments[].status`, `status_detail` and `available_actions` of an order's one payment: a
+/// partial refund keeps the payment `approved` with `partially_refunded` as its detail; a whole
+/// refund makes it `refunded`; an order cancelled before paying leaves it `cancelled`.
+fn payment_state(order: &Order) -> (&'static str, &'static str, Value) {
+    if order.unpaid {
+        ("cancelled", "expired", json!([]))
+    } else if !order.refunded.is_zero() && order.refunded >= order.total() {
+        ("refunded", "refunded", json!([]))
+    } else if !order.refunded.is_zero() {
+        ("approved", "partially_refunded", json!(["refund"]))
+    } else {
+        ("approved", "accredited", json!(["refund"]))
+    }
+}
+
 fn payment_json(order: &Order, item: Option<&Item>) -> Value {
     let total = order.total();
     let fee = order.sale_fee(item) * rust_decimal::Decimal::from(order.quantity);
     let card = order.payment_id % 3 == 0;
+    let (status, detail, actions) = payment_state(order);
+    let paid = if order.unpaid {
+        rust_decimal::Decimal::ZERO
+    } else {
+        total
+    };
     json!({
         "id": order.payment_id,
         "order_id": order.id,
@@ -64,25 +85,55 @@ fn payment_json(order: &Order, item: Option<&Item>) -> Value {
         "activation_uri": null,
         "operation_type": "regular_payment",
         "payment_type": if card { "credit_card" } else { "account_money" },
-        "available_actions": ["refund"],
-        "status": "approved",
+        "available_actions": actions,
+        "status": status,
         "status_code": null,
-        "status_detail": "accredited",
+        "status_detail": detail,
         "transaction_amount": money(total),
-        "transaction_amount_refunded": 0,
+        "transaction_amount_refunded": money(order.refunded),
         "taxes_amount": 0,
         "shipping_cost": 0,
         "overpaid_amount": 0,
-        "total_paid_amount": money(total),
+        "total_paid_amount": money(paid),
         "installment_amount": null,
         "deferred_period": null,
-        "date_approved": meli_time(order.date_created),
+        "date_approved": order.date_closed.map(meli_time),
         "transaction_order_id": null,
         "date_created": meli_time(order.date_created),
         "date_last_modified": meli_time(order.last_updated),
         "marketplace_fee": money(fee),
         "reference_id": null,
         "authorization_code": null,
+    })
+}
+
+/// `cancel_detail` of a cancelled order: who cancelled and why.
+fn cancel_detail(order: &Order) -> Value {
+    if order.status != "cancelled" {
+        return Value::Null;
+    }
+    let (group, code, description, by) = if order.unpaid {
+        (
+            "payment",
+            "payment_not_approved",
+            "The payment was not made in time",
+            "buyer",
+        )
+    } else {
+        (
+            "buyer",
+            "buyer_cancel_purchase",
+            "The buyer cancelled the purchase",
+            "buyer",
+        )
+    };
+    json!({
+        "group": group,
+        "code": code,
+        "description": description,
+        "requested_by": by,
+        "date": meli_time(order.last_updated),
+        "application_id": null,
     })
 }
 
@@ -127,7 +178,7 @@ fn tags(order: &Order, market: &Market) -> Vec<&'static str> {
     if order.full_unit_price > order.unit_price {
         tags.push("order_has_discount");
     }
-    if order.status == "paid" {
+    if matches!(order.status, "paid" | "partially_refunded") {
         tags.push("paid");
     }
     let delivered = market
@@ -156,14 +207,14 @@ pub(crate) fn order_json(state: &Shared, market: &Market, order: &Order) -> Valu
         "date_created": meli_time(order.date_created),
         "last_updated": meli_time(order.last_updated),
         "date_last_updated": meli_time(order.last_updated),
-        "date_closed": meli_time(order.date_created),
+        "date_closed": order.date_closed.map(meli_time),
         "pack_id": order.pack_id,
         "fulfilled": null,
         "buying_mode": "buy_equals_pay",
         "shipping_cost": 0,
         "mediations": order.claim_ids.iter().map(|id| json!({"id": id})).collect::<Vec<_>>(),
         "total_amount": total,
-        "paid_amount": total,
+        "paid_amount": if order.unpaid { json!(0) } else { total.clone() },
         "order_items": [order_item_json(order, item)],
         "currency_id": order.currency_id,
         "payments": [payment_json(order, item)],
@@ -186,7 +237,7 @@ pub(crate) fn order_json(state: &Shared, market: &Market, order: &Order) -> Valu
             "billing_info": {"id": order.billing_info_id},
         },
         "taxes": {"amount": null, "currency_id": null, "id": null},
-        "cancel_detail": null,
+        "cancel_detail": cancel_detail(order),
         "manufacturing_ending_date": null,
         "order_request": {"change": null, "return": null},
     });
@@ -325,11 +376,13 @@ pub(crate) async fn search(
         .filter(|o| q.is_none_or(|q| matches_q(&state, o, q)))
         .filter(|o| {
             windows.iter().all(|(field, from, to)| {
+                // Compared as shown: to the millisecond.
                 let at = if *field == "date_created" {
                     o.date_created
                 } else {
                     o.last_updated
-                };
+                }
+                .trunc_subsecs(3);
                 from.is_none_or(|f| at >= f) && to.is_none_or(|t| at <= t)
             })
         })
@@ -347,6 +400,7 @@ pub(crate) async fn search(
         .collect();
     let status_values: Vec<Value> = [
         ("paid", "Order Paid"),
+        ("partially_refunded", "Partially Refunded"),
         ("confirmed", "Order Confirmed"),
         ("payment_in_process", "Payment in Process"),
         ("payment_required", "Payment Required"),

@@ -32,11 +32,17 @@ pub(crate) struct Order {
     pub full_unit_price: Decimal,
     pub status: &'static str,
     pub date_created: DateTime<Utc>,
+    /// When the payment was approved; `None` while (or because) it never was.
+    pub date_closed: Option<DateTime<Utc>>,
     pub last_updated: DateTime<Utc>,
     pub shipment_id: i64,
     pub payment_id: i64,
     pub billing_info_id: String,
     pub claim_ids: Vec<i64>,
+    /// Given back to the buyer (`payments[].transaction_amount_refunded`).
+    pub refunded: Decimal,
+    /// Cancelled before the payment went through (payment `cancelled`, nothing paid).
+    pub unpaid: bool,
 }
 
 impl Order {
@@ -163,6 +169,7 @@ pub(crate) fn buy(
             full_unit_price,
             status: "paid",
             date_created: when,
+            date_closed: Some(when),
             last_updated: when,
             shipment_id,
             payment_id: next_id(&mut ids.payment, rng),
@@ -170,6 +177,8 @@ pub(crate) fn buy(
                 .random_range(100_000_000_000_000_000_u64..1_000_000_000_000_000_000)
                 .to_string(),
             claim_ids: Vec::new(),
+            refunded: Decimal::ZERO,
+            unpaid: false,
         });
         order_ids.push(id);
     }

@@ -435,10 +435,22 @@ impl MeliClient {
         req: RequestBuilder,
         what: &'static str,
     ) -> Result<reqwest::Response, MeliError> {
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| transport(&e, self.cfg.timeout))?;
+        let started = std::time::Instant::now();
+        let (endpoint, sent) = match req.build() {
+            Ok(request) => (
+                crate::metrics::endpoint(request.url().path(), self.cfg.api_base.path()),
+                self.http.execute(request).await,
+            ),
+            Err(e) => ("/".to_owned(), Err(e)),
+        };
+        let resp = match sent {
+            Ok(resp) => resp,
+            Err(e) => {
+                crate::metrics::record(endpoint, None, started.elapsed());
+                return Err(transport(&e, self.cfg.timeout));
+            }
+        };
+        crate::metrics::record(endpoint, Some(resp.status().as_u16()), started.elapsed());
         let status = resp.status();
         let retry_after = retry_after(resp.headers());
         let path = resp.url().path().to_owned();

@@ -29,13 +29,19 @@ impl OrdersSort {
 }
 
 /// Filters for `GET /orders/search`. `seller` is required; incremental
-/// syncs filter on `order.date_last_updated`.
+/// syncs filter on `order.date_last_updated`, history backfills walk
+/// `order.date_created` in windows (the search refuses offsets past about
+/// 10,000, so one window must never hold more).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OrdersQuery {
     /// The seller whose sales to list.
     pub seller: i64,
     /// `order.status`.
     pub status: Option<OrderStatus>,
+    /// `order.date_created.from`: bought at or after.
+    pub created_from: Option<DateTime<FixedOffset>>,
+    /// `order.date_created.to`: bought at or before.
+    pub created_to: Option<DateTime<FixedOffset>>,
     /// `order.date_last_updated.from`: changed at or after.
     pub last_updated_from: Option<DateTime<FixedOffset>>,
     /// `order.date_last_updated.to`: changed at or before.
@@ -59,12 +65,21 @@ impl OrdersQuery {
 
     fn to_query(&self) -> Result<Vec<(&'static str, String)>, MeliError> {
         let seller = check_id(self.seller, "seller id")?;
-        if let (Some(from), Some(to)) = (self.last_updated_from, self.last_updated_to)
-            && from > to
-        {
-            return Err(MeliError::InvalidInput(format!(
-                "order.date_last_updated.from ({from}) is after .to ({to})"
-            )));
+        for (field, from, to) in [
+            ("date_created", self.created_from, self.created_to),
+            (
+                "date_last_updated",
+                self.last_updated_from,
+                self.last_updated_to,
+            ),
+        ] {
+            if let (Some(from), Some(to)) = (from, to)
+                && from > to
+            {
+                return Err(MeliError::InvalidInput(format!(
+                    "order.{field}.from ({from}) is after .to ({to})"
+                )));
+            }
         }
         // The format the documentation shows: milliseconds and a colon offset.
         let stamp = |t: DateTime<FixedOffset>| t.format("%Y-%m-%dT%H:%M:%S%.3f%:z").to_string();
@@ -75,6 +90,8 @@ impl OrdersQuery {
                 "order.status",
                 self.status.as_ref().map(|s| s.as_str().to_owned()),
             ),
+            opt("order.date_created.from", self.created_from.map(stamp)),
+            opt("order.date_created.to", self.created_to.map(stamp)),
             opt(
                 "order.date_last_updated.from",
                 self.last_updated_from.map(stamp),

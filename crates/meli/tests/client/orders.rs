@@ -96,7 +96,45 @@ async fn search_orders_query() {
     };
     let err = client.search_orders(TOKEN, &backwards).await.unwrap_err();
     assert!(matches!(err, MeliError::InvalidInput(_)), "{err:?}");
+    let backwards = OrdersQuery {
+        created_from: q.last_updated_to,
+        created_to: q.last_updated_from,
+        ..OrdersQuery::for_seller(1)
+    };
+    let err = client.search_orders(TOKEN, &backwards).await.unwrap_err();
+    assert!(
+        matches!(&err, MeliError::InvalidInput(m) if m.contains("date_created")),
+        "{err:?}"
+    );
     assert_eq!(server.requests().len(), 1, "refused before sending");
+}
+
+/// A backfill window: bought between two instants, oldest first.
+#[tokio::test]
+async fn search_orders_by_creation_window() {
+    let server = serve(|_| reply(200, r#"{"results": [], "paging": {"total": 0}}"#)).await;
+    let q = OrdersQuery {
+        created_from: DateTime::parse_from_rfc3339("2024-03-01T00:00:00Z").ok(),
+        created_to: DateTime::parse_from_rfc3339("2024-03-31T23:59:59.999-04:00").ok(),
+        sort: Some(OrdersSort::DateAsc),
+        limit: Some(50),
+        ..OrdersQuery::for_seller(207_035_636)
+    };
+    client_for(&server.base)
+        .search_orders(TOKEN, &q)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.only_request().query_pairs(),
+        [
+            ("seller", "207035636"),
+            ("order.date_created.from", "2024-03-01T00:00:00.000+00:00"),
+            ("order.date_created.to", "2024-03-31T23:59:59.999-04:00"),
+            ("sort", "date_asc"),
+            ("limit", "50"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
 }
 
 #[tokio::test]

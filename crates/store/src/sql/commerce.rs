@@ -6,7 +6,7 @@ use async_trait::async_trait;
 use chrono::Utc;
 use domain::*;
 
-const ORDER_COLS: &str = "order_id, org_id, seller_id, pack_id, status, status_detail, \
+pub(crate) const ORDER_COLS: &str = "order_id, org_id, seller_id, pack_id, status, status_detail, \
     date_created, date_closed, last_updated, total_amount, paid_amount, refunded_amount, currency_id, buyer_id, \
     shipment_id, shipping_status, items";
 
@@ -17,7 +17,7 @@ fn corrupt(what: &str) -> impl Fn(serde_json::Error) -> StoreError + '_ {
     move |e| StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-fn order(row: &Row) -> StoreResult<Order> {
+pub(crate) fn order(row: &Row) -> StoreResult<Order> {
     Ok(Order {
         order_id: OrderId(row.i64("order_id")?),
         org_id: row.org("org_id")?,

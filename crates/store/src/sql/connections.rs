@@ -109,6 +109,15 @@ impl<D: Driver> ConnectionStore for D {
         self.read_all_as(&sql, args![], connection).await
     }
 
+    async fn connections_version(&self) -> StoreResult<i64> {
+        self.read_optional(
+            "SELECT version FROM connection_changes WHERE id = 1",
+            args![],
+        )
+        .await?
+        .map_or(Ok(0), |row| row.i64("version"))
+    }
+
     async fn org_connections(&self, org: OrgId) -> StoreResult<Vec<Connection>> {
         let sql = format!("SELECT {COLS} FROM connections WHERE org_id = $1 ORDER BY seller_id");
         self.read_all_as(&sql, args![org], connection).await

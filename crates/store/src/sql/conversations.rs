@@ -311,6 +311,9 @@ impl<D: Driver> ConversationStore for D {
         if let Some(seller) = f.seller_id {
             eq("seller_id", seller.into());
         }
+        if let Some(buyer) = f.buyer_id {
+            eq("buyer_id", buyer.into());
+        }
         if let Some(category) = f.category {
             eq("category", category.as_str().into());
         }

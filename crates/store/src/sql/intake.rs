@@ -83,6 +83,73 @@ pub async fn enqueue_on<E: Exec + ?Sized>(ex: &mut E, job: &NewJob) -> StoreResu
     row.map(|r| r.i64("id").map(JobId)).transpose()
 }
 
+/// Records one notification (and enqueues its job) on the transaction it is given; see
+/// [`IntakeStore::record_notification`].
+pub(crate) async fn record_on<E: Exec + ?Sized>(
+    ex: &mut E,
+    n: &NewNotification,
+    job: Option<&NewJob>,
+) -> StoreResult<RecordOutcome> {
+    // One statement decides new-or-duplicate: a fresh row starts at one delivery.
+    let row = ex
+        .fetch_optional(
+            "INSERT INTO notifications (org_id, dedup_key, topic, resource, user_id,
+                 application_id, raw, state, ignore_reason, deliveries, received_at,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $11)
+             ON CONFLICT (dedup_key) DO UPDATE SET
+                 deliveries = notifications.deliveries + 1, updated_at = excluded.updated_at
+             RETURNING id, deliveries",
+            args![
+                n.org_id,
+                &n.dedup_key,
+                &n.topic,
+                &n.resource,
+                n.user_id,
+                n.application_id,
+                &n.raw,
+                n.state.as_str(),
+                n.ignore_reason.as_deref(),
+                n.received_at,
+                Utc::now()
+            ],
+        )
+        .await?
+        .ok_or_else(|| StoreError::Backend("notification insert returned no row".into()))?;
+    let notification_id = row.i64("id")?;
+    if row.i64("deliveries")? > 1 {
+        return Ok(RecordOutcome::Duplicate { notification_id });
+    }
+    let mut job_id = None;
+    if let Some(job) = job {
+        job_id = enqueue_on(ex, job).await?;
+        // Deduplicated against a queued twin: that job does this notification's work.
+        let handled_by = match (job_id, &job.dedup_key) {
+            (Some(id), _) => Some(id),
+            (None, Some(key)) => ex
+                .fetch_optional(
+                    "SELECT id FROM jobs WHERE dedup_key = $1 AND state = 'queued'",
+                    args![key],
+                )
+                .await?
+                .map(|r| r.i64("id").map(JobId))
+                .transpose()?,
+            (None, None) => None,
+        };
+        if let Some(handled_by) = handled_by {
+            ex.execute(
+                "UPDATE notifications SET job_id = $2 WHERE id = $1",
+                args![notification_id, handled_by],
+            )
+            .await?;
+        }
+    }
+    Ok(RecordOutcome::Recorded {
+        notification_id,
+        job_id,
+    })
+}
+
 /// Why an outcome write matched no row: `NotFound` for an unknown id, else `LeaseLost` (the job
 /// left `running` or carries another claim).
 async fn unmatched<E: Exec + ?Sized>(ex: &mut E, job: &Job) -> StoreError {
@@ -243,66 +310,16 @@ impl<D: Driver> IntakeStore for D {
         job: Option<NewJob>,
     ) -> StoreResult<RecordOutcome> {
         let mut tx = self.begin().await?;
-        // One statement decides new-or-duplicate: a fresh row starts at one delivery.
-        let row = tx
-            .fetch_optional(
-                "INSERT INTO notifications (org_id, dedup_key, topic, resource, user_id,
-                     application_id, raw, state, ignore_reason, deliveries, received_at,
-                     created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $11, $11)
-                 ON CONFLICT (dedup_key) DO UPDATE SET
-                     deliveries = notifications.deliveries + 1, updated_at = excluded.updated_at
-                 RETURNING id, deliveries",
-                args![
-                    n.org_id,
-                    &n.dedup_key,
-                    &n.topic,
-                    &n.resource,
-                    n.user_id,
-                    n.application_id,
-                    &n.raw,
-                    n.state.as_str(),
-                    n.ignore_reason.as_deref(),
-                    n.received_at,
-                    Utc::now()
-                ],
-            )
-            .await?
-            .ok_or_else(|| StoreError::Backend("notification insert returned no row".into()))?;
-        let notification_id = row.i64("id")?;
-        if row.i64("deliveries")? > 1 {
-            tx.commit().await?;
-            return Ok(RecordOutcome::Duplicate { notification_id });
-        }
-        let mut job_id = None;
-        if let Some(job) = &job {
-            job_id = enqueue_on(&mut tx, job).await?;
-            // Deduplicated against a queued twin: that job does this notification's work.
-            let handled_by = match (job_id, &job.dedup_key) {
-                (Some(id), _) => Some(id),
-                (None, Some(key)) => tx
-                    .fetch_optional(
-                        "SELECT id FROM jobs WHERE dedup_key = $1 AND state = 'queued'",
-                        args![key],
-                    )
-                    .await?
-                    .map(|r| r.i64("id").map(JobId))
-                    .transpose()?,
-                (None, None) => None,
-            };
-            if let Some(handled_by) = handled_by {
-                tx.execute(
-                    "UPDATE notifications SET job_id = $2 WHERE id = $1",
-                    args![notification_id, handled_by],
-                )
-                .await?;
-            }
-        }
+        let outcome = record_on(&mut tx, &n, job.as_ref()).await?;
         tx.commit().await?;
-        Ok(RecordOutcome::Recorded {
-            notification_id,
-            job_id,
-        })
+        Ok(outcome)
+    }
+
+    async fn record_notifications(
+        &self,
+        batch: &[(NewNotification, Option<NewJob>)],
+    ) -> StoreResult<Vec<RecordOutcome>> {
+        super::intake_batch::record_batch(self, batch).await
     }
 
     async fn recent_notifications(

@@ -15,9 +15,13 @@ pub(crate) mod catalog;
 mod cell;
 pub(crate) mod commerce;
 pub(crate) mod connections;
+pub(crate) mod contacts;
 pub(crate) mod conversations;
+pub(crate) mod coordination;
 pub mod figures;
 pub mod intake;
+pub(crate) mod intake_batch;
+pub(crate) mod order_sync;
 pub(crate) mod people;
 pub(crate) mod teams;
 
@@ -102,6 +106,17 @@ pub trait Driver: Send + Sync + 'static {
     /// takes `$1` now, `$2` lease end, `$3` claim id, `$4` updated-at; the store appends
     /// `RETURNING` with the job's columns, so no other table in it may have those names.
     fn claim_sql(&self) -> &'static str;
+
+    /// The channel [`crate::Signals`] go out on, where signals cross processes (PostgreSQL);
+    /// `None` elsewhere.
+    fn signal_channel(&self) -> Option<&str> {
+        None
+    }
+
+    /// A listener on [`Driver::signal_channel`], with a connection of its own.
+    async fn signal_listener(&self) -> StoreResult<Option<Box<dyn crate::SignalListener>>> {
+        Ok(None)
+    }
 
     async fn read_optional(&self, sql: &str, args: Args) -> StoreResult<Option<Row>> {
         Ok(self.read(sql, args).await?.into_iter().next())

@@ -1,0 +1,59 @@
+-- Contacts and leads. A contact is one buyer as one store knows them (SPEC: store + Mercado
+-- Libre user id); it now carries an id for its page and API, its organization (every person-facing
+-- read filters on it), and what the order's billing data or a lead told us. Phone and e-mail are
+-- only ever what the buyer gave (a lead) or the invoice data holds; Mercado Libre does not expose
+-- them for marketplace buyers.
+--
+-- SQLite cannot add a key column to a table, so contacts is rebuilt.
+CREATE TABLE contacts_v7 (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id           TEXT NOT NULL,
+    seller_id        INTEGER NOT NULL,
+    meli_user_id     INTEGER NOT NULL,
+    nickname         TEXT,
+    name             TEXT,
+    doc_type         TEXT,
+    doc_number       TEXT,
+    phone            TEXT,
+    email            TEXT,
+    -- The order whose billing data was read last: a later sync of the same order reads no more.
+    billing_order_id INTEGER,
+    created_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    UNIQUE (seller_id, meli_user_id)
+);
+INSERT INTO contacts_v7 (org_id, seller_id, meli_user_id, nickname, created_at, updated_at)
+SELECT COALESCE((SELECT cn.org_id FROM connections cn WHERE cn.seller_id = contacts.seller_id),
+                '00000000-0000-7000-8000-000000000001'),
+       seller_id, meli_user_id, nickname, created_at, updated_at
+FROM contacts;
+DROP TABLE contacts;
+ALTER TABLE contacts_v7 RENAME TO contacts;
+CREATE INDEX contacts_org_idx ON contacts (org_id, updated_at DESC, id DESC);
+
+-- A buyer's contact on a classified listing (vehicles, real estate, services). Lead ids are
+-- Mercado Libre's opaque text; a guest's lead has no buyer.
+CREATE TABLE leads (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    org_id       TEXT NOT NULL,
+    seller_id    INTEGER NOT NULL,
+    lead_id      TEXT NOT NULL,
+    item_id      TEXT,
+    buyer_id     INTEGER,
+    contact_type TEXT NOT NULL,
+    status       TEXT,
+    external_id  TEXT,
+    name         TEXT,
+    phone        TEXT,
+    email        TEXT,
+    doc_type     TEXT,
+    doc_number   TEXT,
+    contacted_at TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    UNIQUE (seller_id, lead_id)
+);
+CREATE INDEX leads_org_idx ON leads (org_id, contacted_at DESC, id DESC);
+CREATE INDEX leads_contact_idx ON leads (seller_id, buyer_id);
+CREATE INDEX orders_contact_idx ON orders (seller_id, buyer_id, date_created);
+CREATE INDEX conversations_contact_idx ON conversations (seller_id, buyer_id);
