@@ -153,6 +153,47 @@ pub fn contact_from_billing(
     (contact.name.is_some() || contact.doc_number.is_some()).then_some(contact)
 }
 
+/// After a backfilled page is stored: every buyer on it has a contact, and a buyer whose billing
+/// data was never read gets one deferred read of their latest order on the page. The reads go
+/// through the queue rather than inline so a history of thousands of orders does not hold the
+/// backfill up, and one per buyer (not per order) keeps the calls to Mercado Libre few.
+pub async fn note_backfilled_buyers(
+    state: &AppState,
+    org: OrgId,
+    seller: SellerId,
+    orders: &[meli::Order],
+) -> store::StoreResult<()> {
+    let mut latest: std::collections::BTreeMap<i64, &meli::Order> = Default::default();
+    for order in orders {
+        if let Some(buyer) = order.buyer_id().filter(|b| *b > 0) {
+            latest.insert(buyer, order);
+        }
+    }
+    for (buyer, order) in latest {
+        let buyer = MeliUserId(buyer);
+        let nickname = order
+            .buyer
+            .as_ref()
+            .and_then(|b| known(b.nickname.as_deref()));
+        state
+            .store
+            .upsert_contact(&Contact {
+                nickname,
+                ..Contact::new(org, seller, buyer)
+            })
+            .await?;
+        if state.store.contact_billing_order(seller, buyer).await?.is_none() {
+            let p = FillContact {
+                seller_id: seller,
+                order_id: OrderId(order.id),
+                buyer_id: buyer,
+            };
+            state.store.enqueue(fill_contact_job(org, &p, Utc::now())).await?;
+        }
+    }
+    Ok(())
+}
+
 /// After an order is stored: its buyer has a contact (with the order's nickname when it carries
 /// one), and the order's billing data is read into it once. A billing read that fails leaves
 /// the order stored and queues [`FILL_CONTACT`] to try again; only storage errors fail the call.

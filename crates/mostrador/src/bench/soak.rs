@@ -1,7 +1,7 @@
 //! `mostrador bench soak`: does storage stay bounded? N notifications, each with its
-//! fetch-question job, go through the store's intake (`IntakeStore::record_notification`, many
-//! calls at once); then 99% of the jobs are marked finished (98% done, 1% dead) in one statement,
-//! standing in for the worker, which is not what is measured here; then `IntakeStore::purge`
+//! fetch-question job, go through the store's intake (`IntakeStore::record_notifications`, in
+//! batches of 512 as the webhook's group commit writes them, several at once); then 99% of the
+//! jobs are marked finished (98% done, 1% dead) in one statement, standing in for the worker, which is not what is measured here; then `IntakeStore::purge`
 //! runs with a zero retention. Table rows and bytes are read at each stage:
 //! - SQLite: the pages of each table and its indexes (`dbstat`), and the file after a WAL
 //!   checkpoint. Deleted rows' pages go to the free list, reused by later writes: the file only
@@ -240,43 +240,17 @@ async fn intake(
             let (store, next) = (store.clone(), next.clone());
             tokio::spawn(async move {
                 loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    if i >= count {
+                    let first = next.fetch_add(BATCH, Ordering::Relaxed);
+                    if first >= count {
                         return anyhow::Ok(());
                     }
-                    let question = 5_000_000_000 + i as i64;
-                    let now = Utc::now();
-                    let raw = json!({
-                        "_id": format!("soak-{i:012}"),
-                        "resource": format!("/questions/{question}"),
-                        "user_id": seller.0,
-                        "topic": "questions",
-                        "application_id": 2_069_392_825_111_111_i64,
-                        "attempts": 1,
-                        "sent": now,
-                        "received": now,
-                    });
-                    let n = NewNotification {
-                        org_id: Some(org),
-                        dedup_key: format!("id:soak-{i:012}"),
-                        topic: "questions".into(),
-                        resource: format!("/questions/{question}"),
-                        user_id: seller.0,
-                        application_id: Some(2_069_392_825_111_111),
-                        raw,
-                        state: NotificationState::Queued,
-                        ignore_reason: None,
-                        received_at: now,
-                    };
-                    let job = app::jobs::fetch_question_job(
-                        org,
-                        seller,
-                        domain::QuestionId(question),
-                        now,
-                    );
-                    store.record_notification(n, Some(job)).await?;
-                    if loud && (i + 1) % progress == 0 {
-                        eprintln!("soak: {} of {count} notifications recorded", i + 1);
+                    let last = (first + BATCH).min(count);
+                    let batch: Vec<_> = (first..last)
+                        .map(|i| soak_notification(org, seller, i))
+                        .collect();
+                    store.record_notifications(&batch).await?;
+                    if loud && first / progress != last / progress {
+                        eprintln!("soak: {last} of {count} notifications recorded");
                     }
                 }
             })
@@ -286,6 +260,43 @@ async fn intake(
         t.await.context("an intake task failed")??;
     }
     Ok(())
+}
+
+/// What the webhook's group commit takes at most per transaction: the soak records the way
+/// intake does.
+const BATCH: u64 = 512;
+
+fn soak_notification(
+    org: domain::OrgId,
+    seller: domain::SellerId,
+    i: u64,
+) -> (NewNotification, Option<store::NewJob>) {
+    let question = 5_000_000_000 + i as i64;
+    let now = Utc::now();
+    let raw = json!({
+        "_id": format!("soak-{i:012}"),
+        "resource": format!("/questions/{question}"),
+        "user_id": seller.0,
+        "topic": "questions",
+        "application_id": 2_069_392_825_111_111_i64,
+        "attempts": 1,
+        "sent": now,
+        "received": now,
+    });
+    let n = NewNotification {
+        org_id: Some(org),
+        dedup_key: format!("id:soak-{i:012}"),
+        topic: "questions".into(),
+        resource: format!("/questions/{question}"),
+        user_id: seller.0,
+        application_id: Some(2_069_392_825_111_111),
+        raw,
+        state: NotificationState::Queued,
+        ignore_reason: None,
+        received_at: now,
+    };
+    let job = app::jobs::fetch_question_job(org, seller, domain::QuestionId(question), now);
+    (n, Some(job))
 }
 
 /// Stands in for the worker: every job but one in a hundred finishes (one in a hundred dead).
