@@ -350,8 +350,13 @@ impl Walker<'_> {
             sync.window_offset = i64::try_from(offset + read).unwrap_or(i64::MAX);
         }
         self.state.store.save_backfill_page(&sync, &orders).await?;
-        crate::contacts::note_backfilled_buyers(self.state, sync.org_id, self.seller, &page.results)
-            .await?;
+        crate::contacts::note_backfilled_buyers(
+            self.state,
+            sync.org_id,
+            self.seller,
+            &page.results,
+        )
+        .await?;
         Ok(sync)
     }
 

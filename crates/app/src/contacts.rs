@@ -182,13 +182,21 @@ pub async fn note_backfilled_buyers(
                 ..Contact::new(org, seller, buyer)
             })
             .await?;
-        if state.store.contact_billing_order(seller, buyer).await?.is_none() {
+        if state
+            .store
+            .contact_billing_order(seller, buyer)
+            .await?
+            .is_none()
+        {
             let p = FillContact {
                 seller_id: seller,
                 order_id: OrderId(order.id),
                 buyer_id: buyer,
             };
-            state.store.enqueue(fill_contact_job(org, &p, Utc::now())).await?;
+            state
+                .store
+                .enqueue(fill_contact_job(org, &p, Utc::now()))
+                .await?;
         }
     }
     Ok(())

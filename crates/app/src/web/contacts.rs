@@ -188,6 +188,8 @@ struct ContactPage {
     orders: Vec<OrderRow>,
     conversations: Vec<ConversationRow>,
     leads: Vec<LeadRow>,
+    /// The buyer's RFM segment in the contact's store, worded.
+    segment: String,
 }
 
 async fn page(
@@ -237,12 +239,28 @@ async fn page(
         .iter()
         .map(|l| lead_row(&ui, l, &site))
         .collect();
+    let who = &detail.contact.contact;
+    let segment = match crate::figures::customer_segment(
+        &state,
+        person.org_id,
+        who.seller_id,
+        who.meli_user_id,
+    )
+    .await
+    {
+        Ok(s) => s.map_or_else(
+            || ui.t("context-segment-none"),
+            |s| ui.tc("rfm-segment", s.code()),
+        ),
+        Err(e) => return e.into_response(),
+    };
     let c = contact_row(&ui, &detail.contact, &site);
     render(&ContactPage {
         c,
         orders,
         conversations,
         leads,
+        segment,
         ui,
         person,
     })

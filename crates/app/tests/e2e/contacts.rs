@@ -112,9 +112,10 @@ async fn a_sale_makes_a_contact_from_its_billing_data() {
     assert_eq!(page.status(), StatusCode::OK);
     let page = page.text().await.unwrap();
     assert!(page.contains(&mla_dni(buyer)) && page.contains(&purchase.order_ids[0].to_string()));
+    // The store's only customer, with one paid order just now: R 5, F 1, M 1, so "New".
     assert!(
-        page.contains("id=\"contact-rfm\""),
-        "the RFM segment's place"
+        page.contains("<dd id=\"contact-segment\">Nuevos</dd>"),
+        "the buyer's RFM segment: {page}"
     );
     let conv = conversations[0]["id"].as_i64().unwrap();
     let thread = app
