@@ -356,7 +356,8 @@ impl Walker<'_> {
             self.seller,
             &page.results,
         )
-        .await?;
+        .await
+        .map_err(|e| BackfillError::Api(describe(&e)))?;
         Ok(sync)
     }
 

@@ -154,15 +154,16 @@ pub fn contact_from_billing(
 }
 
 /// After a backfilled page is stored: every buyer on it has a contact, and a buyer whose billing
-/// data was never read gets one deferred read of their latest order on the page. The reads go
-/// through the queue rather than inline so a history of thousands of orders does not hold the
-/// backfill up, and one per buyer (not per order) keeps the calls to Mercado Libre few.
+/// data was never read gets it read from their latest order on the page, inline as for a live
+/// order (a failed read is queued for later). One read per buyer, not per order, keeps the calls
+/// to Mercado Libre few; inline rather than queued keeps a history of thousands of orders from
+/// crowding the job queue that live conversations go through.
 pub async fn note_backfilled_buyers(
     state: &AppState,
     org: OrgId,
     seller: SellerId,
     orders: &[meli::Order],
-) -> store::StoreResult<()> {
+) -> Result<(), JobError> {
     let mut latest: std::collections::BTreeMap<i64, &meli::Order> = Default::default();
     for order in orders {
         if let Some(buyer) = order.buyer_id().filter(|b| *b > 0) {
@@ -170,33 +171,13 @@ pub async fn note_backfilled_buyers(
         }
     }
     for (buyer, order) in latest {
-        let buyer = MeliUserId(buyer);
-        let nickname = order
-            .buyer
-            .as_ref()
-            .and_then(|b| known(b.nickname.as_deref()));
-        state
-            .store
-            .upsert_contact(&Contact {
-                nickname,
-                ..Contact::new(org, seller, buyer)
-            })
-            .await?;
         if state
             .store
-            .contact_billing_order(seller, buyer)
+            .contact_billing_order(seller, MeliUserId(buyer))
             .await?
             .is_none()
         {
-            let p = FillContact {
-                seller_id: seller,
-                order_id: OrderId(order.id),
-                buyer_id: buyer,
-            };
-            state
-                .store
-                .enqueue(fill_contact_job(org, &p, Utc::now()))
-                .await?;
+            note_order_buyer(state, org, seller, order).await?;
         }
     }
     Ok(())
